@@ -1,0 +1,1 @@
+"""Data tables: which calls block, what they return, what replaces them."""

@@ -1,0 +1,176 @@
+"""Data only: calls that block the event loop (FBP101-FBP106) and what replaces them.
+
+Keys are canonical qualified names (see ``apis.types.canonical``); a method of an
+instance is ``Type.method``. ``ANY_METHOD`` lists types whose every method blocks,
+except the listed cheap ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Blocking:
+    code: str
+    replacement: str
+
+
+SLEEP = Blocking("FBP101", "`await asyncio.sleep(...)`")
+HTTP = Blocking("FBP102", "`httpx.AsyncClient` (or aiohttp) with `await`")
+DATABASE = Blocking("FBP103", "an async driver (`AsyncSession`, motor, `redis.asyncio`, "
+                              "asyncpg) or `await run_in_threadpool(...)`")
+FILE = Blocking("FBP104", "`anyio.Path`/aiofiles or `await run_in_threadpool(...)`")
+UPLOAD = Blocking("FBP104", "`await upload.read()`/`await upload.write()` (UploadFile's async "
+                            "methods) or `await run_in_threadpool(...)`")
+SUBPROCESS = Blocking("FBP105", "`await asyncio.create_subprocess_exec(...)`")
+SOCKET = Blocking("FBP106", "asyncio streams (`await asyncio.open_connection(...)`)")
+MAIL = Blocking("FBP106", "aiosmtplib or `await run_in_threadpool(...)`")
+FTP = Blocking("FBP106", "aioftp or `await run_in_threadpool(...)`")
+FUTURE = Blocking("FBP106", "`await asyncio.wrap_future(future)`")
+QUEUE = Blocking("FBP106", "`asyncio.Queue` with `await`")
+LOCK = Blocking("FBP106", "the `asyncio` primitive (`asyncio.Lock`/`Event`/`Semaphore`) "
+                          "with `await`")
+INPUT = Blocking("FBP106", "a request parameter; a server has no terminal")
+
+
+def _methods(owner: str, names: str, kind: Blocking) -> dict[str, Blocking]:
+    return {f"{owner}.{name}": kind for name in names.split()}
+
+
+_HTTP_VERBS = "get post put patch delete head options request"
+_SQLA_SESSION = "execute scalar scalars get get_one query commit flush refresh merge rollback " \
+                "connection"
+_MONGO_COLLECTION = (
+    "find_one find insert_one insert_many update_one update_many replace_one delete_one "
+    "delete_many aggregate count_documents estimated_document_count distinct "
+    "find_one_and_update find_one_and_delete find_one_and_replace bulk_write create_index "
+    "create_indexes drop drop_index list_indexes")
+_DBAPI_CURSOR = "execute executemany fetchone fetchall fetchmany callproc"
+_REDIS = (
+    "get set delete exists expire setex getex getdel incr incrby decr decrby hget hset hgetall "
+    "hdel hmget hmset hincrby lpush rpush lpop rpop lrange llen sadd srem smembers sismember "
+    "zadd zrange zrem zscore zrangebyscore publish keys scan mget mset ttl ping flushdb "
+    "blpop brpop xadd xread xreadgroup eval evalsha")
+_ELASTIC = "search index get delete update bulk count exists mget msearch update_by_query " \
+           "delete_by_query"
+
+BLOCKING_CALLS: dict[str, Blocking] = {
+    "time.sleep": SLEEP,
+    # HTTP
+    **_methods("requests", _HTTP_VERBS, HTTP),
+    **_methods("requests.Session", _HTTP_VERBS + " send", HTTP),
+    **_methods("httpx", _HTTP_VERBS + " stream", HTTP),
+    **_methods("httpx.Client", _HTTP_VERBS + " send stream", HTTP),
+    "urllib.request.urlopen": HTTP,
+    "urllib3.request": HTTP,
+    **_methods("urllib3.PoolManager", "request urlopen request_encode_url request_encode_body",
+               HTTP),
+    **_methods("urllib3.HTTPConnectionPool", "request urlopen", HTTP),
+    **_methods("http.client.HTTPConnection", "request getresponse", HTTP),
+    # Databases, caches, brokers
+    **_methods("sqlalchemy.orm.Session", _SQLA_SESSION, DATABASE),
+    **_methods("sqlalchemy.orm.scoped_session", _SQLA_SESSION, DATABASE),
+    **_methods("sqlalchemy.engine.Engine", "connect begin execute dispose raw_connection",
+               DATABASE),
+    **_methods("sqlalchemy.engine.Connection",
+               "execute scalar scalars commit rollback exec_driver_sql", DATABASE),
+    **_methods("pymongo.collection.Collection", _MONGO_COLLECTION, DATABASE),
+    **_methods("pymongo.database.Database",
+               "command list_collection_names create_collection drop_collection", DATABASE),
+    **_methods("pymongo.MongoClient", "server_info list_database_names drop_database",
+               DATABASE),
+    "psycopg2.connect": DATABASE,
+    **_methods("psycopg2.connection", "commit rollback", DATABASE),
+    **_methods("psycopg2.cursor", _DBAPI_CURSOR, DATABASE),
+    "psycopg.connect": DATABASE,
+    "psycopg.Connection.connect": DATABASE,
+    **_methods("psycopg.Connection", "execute commit rollback", DATABASE),
+    **_methods("psycopg.Cursor", _DBAPI_CURSOR, DATABASE),
+    "sqlite3.connect": DATABASE,
+    **_methods("sqlite3.Connection", "execute executemany executescript commit rollback",
+               DATABASE),
+    **_methods("sqlite3.Cursor", _DBAPI_CURSOR + " executescript", DATABASE),
+    "pymysql.connect": DATABASE,
+    **_methods("pymysql.connections.Connection", "commit rollback ping", DATABASE),
+    **_methods("pymysql.cursors.Cursor", _DBAPI_CURSOR, DATABASE),
+    "mysql.connector.connect": DATABASE,
+    **_methods("mysql.connector.MySQLConnection", "commit rollback", DATABASE),
+    **_methods("mysql.connector.cursor.MySQLCursor", _DBAPI_CURSOR, DATABASE),
+    **_methods("redis.Redis", _REDIS, DATABASE),
+    "redis.client.Pipeline.execute": DATABASE,
+    **_methods("elasticsearch.Elasticsearch", _ELASTIC, DATABASE),
+    # Files
+    "builtins.open": FILE,
+    "io.open": FILE,
+    "codecs.open": FILE,
+    **_methods("pathlib.Path", "read_text read_bytes write_text write_bytes open", FILE),
+    **_methods("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree", FILE),
+    **_methods("tempfile.SpooledTemporaryFile", "read readline readlines write writelines seek",
+               UPLOAD),
+    # Subprocesses
+    **_methods("subprocess", "run call check_call check_output getoutput getstatusoutput",
+               SUBPROCESS),
+    **_methods("subprocess.Popen", "wait communicate", SUBPROCESS),
+    **_methods("os", "system popen wait waitpid wait3 wait4 waitid spawnl spawnle spawnlp "
+                     "spawnlpe spawnv spawnve spawnvp spawnvpe", SUBPROCESS),
+    # Everything else that waits
+    "socket.create_connection": SOCKET,
+    **_methods("socket.socket", "recv recv_into recvfrom send sendall sendto accept connect",
+               SOCKET),
+    "smtplib.SMTP": MAIL,
+    **_methods("smtplib.SMTP", "sendmail send_message login starttls connect ehlo quit", MAIL),
+    "ftplib.FTP": FTP,
+    **_methods("ftplib.FTP", "login retrbinary retrlines storbinary storlines cwd nlst "
+                             "connect quit", FTP),
+    "telnetlib.Telnet": SOCKET,
+    **_methods("telnetlib.Telnet", "read_until read_all write open", SOCKET),
+    "concurrent.futures.Future.result": FUTURE,
+    **_methods("queue.Queue", "get put join", QUEUE),
+    "threading.Lock.acquire": LOCK,
+    "threading.Event.wait": LOCK,
+    "threading.Semaphore.acquire": LOCK,
+    "threading.Condition.wait": LOCK,
+    "threading.Thread.join": LOCK,
+    "builtins.input": INPUT,
+}
+
+# Types whose every method blocks, minus the listed ones that do no I/O.
+ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
+    "boto3.client": (DATABASE, frozenset({
+        "get_paginator", "generate_presigned_url", "generate_presigned_post", "can_paginate",
+        "get_waiter", "close", "meta", "exceptions"})),
+    "boto3.resource": (DATABASE, frozenset({
+        "Bucket", "Table", "Object", "Queue", "Topic", "meta", "batch_writer", "Instance"})),
+}
+
+# Offloading APIs: a function *passed* to them runs in a worker thread.
+OFFLOADERS = frozenset({
+    "starlette.concurrency.run_in_threadpool", "asyncio.to_thread",
+    "asyncio.AbstractEventLoop.run_in_executor", "anyio.to_thread.run_sync",
+    "functools.partial",
+})
+
+
+def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None
+                  ) -> Blocking | None:
+    """The blocking class of a canonical callee name, if it blocks."""
+    if not qualname:
+        return None
+    if extra and qualname in extra:
+        return extra[qualname]
+    if qualname in BLOCKING_CALLS:
+        return BLOCKING_CALLS[qualname]
+    owner, _, method = qualname.rpartition(".")
+    if owner in ANY_METHOD:
+        kind, cheap = ANY_METHOD[owner]
+        if method not in cheap and not method.startswith("_"):
+            return kind
+    return None
+
+
+REPLACEMENT_BY_CODE = {
+    "FBP101": SLEEP.replacement, "FBP102": HTTP.replacement, "FBP103": DATABASE.replacement,
+    "FBP104": FILE.replacement, "FBP105": SUBPROCESS.replacement,
+    "FBP106": "an async equivalent or `await run_in_threadpool(...)`",
+}

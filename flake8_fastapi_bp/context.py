@@ -1,0 +1,102 @@
+"""What a rule sees of one file: the module index, the resolver, the FastAPI model."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from .fastapi_model import FastAPIModel
+from .messages import message
+from .resolve.module import FunctionNode, ModuleInfo
+from .resolve.names import Definition, Resolver
+from .resolve.project import Project
+from .settings import Settings
+
+
+@dataclass(frozen=True, order=True)
+class Report:
+    line: int
+    col: int
+    text: str
+
+
+class FileContext:
+    def __init__(self, module: ModuleInfo, project: Project, resolver: Resolver,
+                 settings: Settings) -> None:
+        self.module = module
+        self.project = project
+        self.resolver = resolver
+        self.settings = settings
+
+    @cached_property
+    def fastapi(self) -> FastAPIModel:
+        return FastAPIModel(self.module, self.resolver, self.project)
+
+    def report(self, code: str, node: ast.AST, **fields: object) -> Report:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        return Report(line, col, message(code, **fields))
+
+    # ----- resolution shortcuts ------------------------------------------------------
+    def callee(self, call: ast.Call) -> str | None:
+        """Canonical name of what ``call`` invokes, or None when unknown."""
+        return self.resolver.callee(self.module, call)
+
+    def definition(self, call: ast.Call) -> Definition | None:
+        """The project def/class that ``call`` invokes."""
+        return self.resolver.definition(self.module, call)
+
+    def type_of(self, expr: ast.AST) -> str | None:
+        return self.resolver.type_of(self.module, expr)
+
+    def qualname(self, expr: ast.AST) -> str | None:
+        return self.resolver.qualname(self.module, expr)
+
+    # ----- structure -------------------------------------------------------------------
+    def function_of(self, node: ast.AST) -> FunctionNode | None:
+        """The def whose own body holds ``node`` (nested def/class/lambda excluded)."""
+        return self.module.enclosing_function(node)
+
+    def async_function_of(self, node: ast.AST) -> ast.AsyncFunctionDef | None:
+        function = self.function_of(node)
+        return function if isinstance(function, ast.AsyncFunctionDef) else None
+
+    def calls_in_async_functions(self) -> Iterator[tuple[ast.Call, ast.AsyncFunctionDef]]:
+        if not self.module.has_async:
+            return
+        for call in self.module.calls:
+            function = self.async_function_of(call)
+            if function is not None:
+                yield call, function
+
+    def is_main_guarded(self, node: ast.AST) -> bool:
+        """Inside ``if __name__ == "__main__":``."""
+        return any(isinstance(a, ast.If) and is_main_test(a.test)
+                   for a in self.module.ancestors(node))
+
+
+def is_main_test(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__" and len(test.comparators) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
+
+
+def display_name(func: ast.expr) -> str:
+    """``requests.get`` / ``db.execute`` as written; ``...`` for complex receivers."""
+    parts: list[str] = []
+    node: ast.expr = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Call):
+        inner = node.func
+        parts.append((inner.id if isinstance(inner, ast.Name) else
+                      inner.attr if isinstance(inner, ast.Attribute) else "...") + "()")
+    else:
+        parts.append("...")
+    return ".".join(reversed(parts))

@@ -1,0 +1,326 @@
+"""The FastAPI model of one module: apps, routers, routes, dependencies, middleware,
+exception handlers, lifespans and background tasks.
+
+Rules ask it questions ("is this function an endpoint?"); they never re-derive it.
+Registrations in the module itself are resolved exactly; functions used as dependencies
+or background tasks from *other* modules are found by a cheap text scan of the project
+(names inside ``Depends(...)``, ``Security(...)``, ``add_task(...)``), read once per process.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
+from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
+from .resolve.project import Project
+
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "options", "head",
+                           "trace", "api_route", "websocket", "route", "websocket_route"})
+APP_TYPES = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
+ROUTER_TYPES = frozenset({"fastapi.APIRouter", "starlette.routing.Router"})
+ROUTE_OWNERS = APP_TYPES | ROUTER_TYPES
+ROUTE_REGISTRARS = frozenset({"add_api_route", "add_api_websocket_route", "add_route",
+                              "add_websocket_route"})
+ROUTE_CLASSES = frozenset({"starlette.routing.Route", "starlette.routing.WebSocketRoute",
+                           "fastapi.routing.APIRoute", "fastapi.routing.APIWebSocketRoute"})
+TASK_CALLERS = frozenset({"starlette.background.BackgroundTasks.add_task",
+                          "starlette.background.BackgroundTask"})
+MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
+_REFERENCE = {
+    "dependency": re.compile(r"\b(?:Depends|Security)\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"),
+    "task": re.compile(r"\b(?:add_task|BackgroundTask)\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    function: FunctionNode
+    registration: ast.Call
+    method: str
+
+    @property
+    def response_model(self) -> ast.expr | None:
+        for keyword in self.registration.keywords:
+            if keyword.arg == "response_model":
+                return keyword.value
+        return None
+
+
+@dataclass
+class _Roles:
+    routes: dict[FunctionNode, Route] = field(default_factory=dict)
+    dependencies: set[FunctionNode] = field(default_factory=set)
+    middleware: set[FunctionNode] = field(default_factory=set)
+    exception_handlers: set[FunctionNode] = field(default_factory=set)
+    lifespans: set[FunctionNode] = field(default_factory=set)
+    tasks: set[FunctionNode] = field(default_factory=set)
+    event_handlers: set[FunctionNode] = field(default_factory=set)
+
+
+class FastAPIModel:
+    def __init__(self, module: ModuleInfo, resolver: Resolver, project: Project) -> None:
+        self.module = module
+        self.resolver = resolver
+        self.project = project
+
+    # ----- questions ------------------------------------------------------------------
+    def route(self, function: ast.AST) -> Route | None:
+        return self._roles.routes.get(function)  # type: ignore[arg-type]
+
+    def is_endpoint(self, function: ast.AST) -> bool:
+        return function in self._roles.routes
+
+    def is_dependency(self, function: ast.AST) -> bool:
+        roles = self._roles
+        if function in roles.dependencies:
+            return True
+        return self._referenced_elsewhere(function, "dependency")
+
+    def is_background_task(self, function: ast.AST) -> bool:
+        return function in self._roles.tasks or self._referenced_elsewhere(function, "task")
+
+    def is_lifespan(self, function: ast.AST) -> bool:
+        return function in self._roles.lifespans
+
+    def kind(self, function: ast.AST) -> str | None:
+        """``endpoint``, ``dependency``, ``middleware``, ``exception handler`` or None."""
+        roles = self._roles
+        if function in roles.routes:
+            return "endpoint"
+        if function in roles.middleware:
+            return "middleware"
+        if function in roles.exception_handlers:
+            return "exception handler"
+        if self.is_dependency(function):
+            return "dependency"
+        return None
+
+    def is_request_path(self, function: ast.AST) -> bool:
+        return self.kind(function) is not None
+
+    def is_fastapi_module(self) -> bool:
+        """Does the module import anything from FastAPI or Starlette?"""
+        return self._imports_web_framework
+
+    def app_constructions(self) -> list[ast.Call]:
+        """``FastAPI(...)``/``Starlette(...)``/``APIRouter(...)`` calls of this module."""
+        return [call for call in self._constructions if self._constructs(call, APP_TYPES)]
+
+    def router_constructions(self) -> list[ast.Call]:
+        return [call for call in self._constructions if self._constructs(call, ROUTER_TYPES)]
+
+    def is_route_owner(self, expr: ast.expr) -> bool:
+        """Is ``expr`` a FastAPI/Starlette app or router (resolved, else by convention)?"""
+        owner_type = self.resolver.type_of(self.module, expr)
+        if owner_type is not None:
+            return owner_type in ROUTE_OWNERS
+        return self._imports_web_framework and not self._resolved_elsewhere(expr)
+
+    # ----- construction ---------------------------------------------------------------
+    @cached_property
+    def _imports_web_framework(self) -> bool:
+        for scope in (self.module.module_scope,):
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    root = binding.target.partition(".")[0]
+                    if binding.kind == "import" and root in ("fastapi", "starlette"):
+                        return True
+        return False
+
+    def _resolved_elsewhere(self, expr: ast.expr) -> bool:
+        """The receiver resolves to something known that is not a route owner."""
+        value = self.resolver.value(self.module, expr)
+        return value is not None
+
+    @cached_property
+    def _constructions(self) -> list[ast.Call]:
+        return [call for call in self.module.calls
+                if _simple_name(call.func) in {"FastAPI", "Starlette", "APIRouter", "Router"}
+                or self.resolver.callee(self.module, call) in APP_TYPES | ROUTER_TYPES]
+
+    def _constructs(self, call: ast.Call, types: frozenset[str]) -> bool:
+        return self.resolver.callee(self.module, call) in types
+
+    @cached_property
+    def _roles(self) -> _Roles:
+        roles = _Roles()
+        for function in self.module.functions:
+            self._decorator_roles(function, roles)
+        for call in self.module.calls:
+            self._call_roles(call, roles)
+        for classdef in self.module.classes:
+            self._middleware_class(classdef, roles)
+        return roles
+
+    def _decorator_roles(self, function: FunctionNode, roles: _Roles) -> None:
+        for decorator in function.decorator_list:
+            if not isinstance(decorator, ast.Call) or not isinstance(decorator.func,
+                                                                     ast.Attribute):
+                continue
+            method = decorator.func.attr
+            if method not in ROUTE_METHODS | {"middleware", "exception_handler", "on_event"}:
+                continue
+            if not self.is_route_owner(decorator.func.value):
+                continue
+            if method in ROUTE_METHODS:
+                roles.routes[function] = Route(function, decorator, method)
+            elif method == "middleware":
+                roles.middleware.add(function)
+            elif method == "exception_handler":
+                roles.exception_handlers.add(function)
+            else:
+                roles.event_handlers.add(function)
+
+    def _call_roles(self, call: ast.Call, roles: _Roles) -> None:
+        name = _simple_name(call.func)
+        if name in ("Depends", "Security"):
+            if self.resolver.callee(self.module, call) in DEPENDS:
+                self._mark_dependency(call, roles)
+        elif name in ROUTE_REGISTRARS and isinstance(call.func, ast.Attribute):
+            self._add_route(self._route_function(call), call, name, roles)
+        elif name in ("Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"):
+            if self.resolver.callee(self.module, call) in ROUTE_CLASSES:
+                self._add_route(self._route_function(call), call, name, roles)
+        elif name == "add_exception_handler" and len(call.args) >= 2:
+            _add(roles.exception_handlers, self._local_function(call.args[1]))
+        elif name in ("add_task", "BackgroundTask"):
+            if self.resolver.callee(self.module, call) in TASK_CALLERS and call.args:
+                _add(roles.tasks, self._local_function(call.args[0]))
+        elif name in ("FastAPI", "Starlette", "APIRouter"):
+            _add(roles.lifespans, self._local_function(_keyword(call, "lifespan")))
+
+    def _add_route(self, expr: ast.expr | None, call: ast.Call, method: str,
+                   roles: _Roles) -> None:
+        function = self._local_function(expr)
+        if function is not None:
+            roles.routes.setdefault(function, Route(function, call, method))
+
+    def _route_function(self, call: ast.Call) -> ast.expr | None:
+        endpoint = _keyword(call, "endpoint")
+        if endpoint is not None:
+            return endpoint
+        return call.args[1] if len(call.args) >= 2 else None
+
+    def _local_function(self, expr: ast.expr | None) -> FunctionNode | None:
+        """The function ``expr`` names, when it is defined in this module."""
+        if expr is None:
+            return None
+        value = self.resolver.value(self.module, expr)
+        if value is None or value.definition is None:
+            return None
+        node = value.definition.node
+        if value.definition.module is not self.module or not isinstance(node, FUNCTION_TYPES):
+            return None
+        return node
+
+    def _mark_dependency(self, call: ast.Call, roles: _Roles) -> None:
+        target = call.args[0] if call.args else _keyword(call, "dependency")
+        if target is None:
+            target = self._implicit_dependency(call)
+            if target is None:
+                return
+            value = self.resolver.value(self.module, target)
+            if value is not None and value.definition is not None and not value.instance:
+                self._mark_definition(value.definition, False, roles)
+            return
+        value = self.resolver.value(self.module, target)
+        if value is None or value.definition is None:
+            return
+        self._mark_definition(value.definition, value.instance, roles)
+
+    def _implicit_dependency(self, call: ast.Call) -> ast.expr | None:
+        """``Depends()``: the class in ``Annotated[Cls, Depends()]`` or ``x: Cls = Depends()``."""
+        parent = self.module.parents.get(call)
+        if isinstance(parent, ast.Tuple) and isinstance(self.module.parents.get(parent),
+                                                          ast.Subscript):
+            return parent.elts[0] if parent.elts[0] is not call else None
+        if isinstance(parent, ast.arguments):
+            return _annotation_for_default(parent, call)
+        return None
+
+    def _mark_definition(self, definition: Definition, instance: bool, roles: _Roles) -> None:
+        node = definition.node
+        if definition.module is not self.module:
+            return
+        if isinstance(node, FUNCTION_TYPES):
+            roles.dependencies.add(node)
+        elif isinstance(node, ast.ClassDef):
+            wanted = "__call__" if instance else "__init__"
+            for item in node.body:
+                if isinstance(item, FUNCTION_TYPES) and item.name == wanted:
+                    roles.dependencies.add(item)
+
+    def _middleware_class(self, classdef: ast.ClassDef, roles: _Roles) -> None:
+        if not any(self.resolver.qualname(self.module, base) in MIDDLEWARE_BASES
+                   for base in classdef.bases):
+            return
+        for item in classdef.body:
+            if isinstance(item, FUNCTION_TYPES) and item.name == "dispatch":
+                roles.middleware.add(item)
+
+    def _referenced_elsewhere(self, function: ast.AST, kind: str) -> bool:
+        if not isinstance(function, FUNCTION_TYPES):
+            return False
+        parent = self.module.parents.get(function)
+        if not isinstance(parent, ast.Module):
+            return False
+        return function.name in project_references(self.project)[kind]
+
+
+_REFERENCES: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def project_references(project: Project) -> dict[str, frozenset[str]]:
+    """Names used as dependencies / background tasks anywhere in the project (text scan)."""
+    key = id(project)
+    if key not in _REFERENCES:
+        found: dict[str, set[str]] = {kind: set() for kind in _REFERENCE}
+        for _, text in project.texts():
+            for kind, pattern in _REFERENCE.items():
+                if kind == "dependency" and "Depends" not in text and "Security" not in text:
+                    continue
+                if kind == "task" and "ask(" not in text:
+                    continue
+                found[kind].update(pattern.findall(text))
+        _REFERENCES[key] = {kind: frozenset(names) for kind, names in found.items()}
+    return _REFERENCES[key]
+
+
+def _simple_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:
+    if function is not None:
+        into.add(function)
+
+
+def _annotation_for_default(arguments: ast.arguments, default: ast.expr) -> ast.expr | None:
+    positional = arguments.posonlyargs + arguments.args
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    pairs += list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+    for arg, value in pairs:
+        if value is default:
+            return arg.annotation
+    return None
+
+
+def awaits_nothing(function: FunctionNode) -> bool:
+    """No ``await``/``async for``/``async with`` in the function's own body."""
+    return not any(isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith))
+                   for node in own_nodes(function))

@@ -1,0 +1,165 @@
+"""The one registry of codes: name, message template, default on/off, summary.
+
+Templates use ``str.format`` fields filled by the rule that reports. Every code of
+``RULES.md`` is here; the README table and ``docs/rules/`` are tested against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    template: str
+    summary: str
+    default_off: bool = False
+
+    def format(self, **fields: object) -> str:
+        return f"{self.code} {self.template.format(**fields)}"
+
+
+_RULES = [
+    Rule("FBP000", "internal-error",
+         "flake8-fastapi-bp could not check this file: {error}",
+         "The plugin failed on this file; the run goes on with the next one."),
+    # FBP1xx - event loop
+    Rule("FBP101", "blocking-sleep",
+         "{call}() blocks the event loop inside async function {function}(); "
+         "use {replacement}{def_hint}",
+         "`time.sleep` inside an async function."),
+    Rule("FBP102", "sync-http-call",
+         "sync HTTP call {call}() blocks the event loop inside async function {function}(); "
+         "use {replacement}{def_hint}",
+         "`requests`, sync `httpx`, `urllib`, `urllib3`, `http.client` calls inside an "
+         "async function."),
+    Rule("FBP103", "sync-database-call",
+         "sync database/cache call {call}() blocks the event loop inside async function "
+         "{function}(); use {replacement}{def_hint}",
+         "Sync SQLAlchemy, pymongo, psycopg, sqlite3, redis, boto3 ... calls inside an async "
+         "function."),
+    Rule("FBP104", "blocking-file-io",
+         "blocking file I/O {call}() inside async function {function}(); "
+         "use {replacement}{def_hint}",
+         "`open`, `pathlib.Path` reads/writes, `shutil` copies, `UploadFile.file` I/O inside "
+         "an async function."),
+    Rule("FBP105", "blocking-subprocess",
+         "{call}() waits for a child process inside async function {function}(); "
+         "use {replacement}{def_hint}",
+         "`subprocess`, `os.system`, `os.popen`, `os.wait*` inside an async function."),
+    Rule("FBP106", "other-blocking-call",
+         "{call}() blocks the event loop inside async function {function}(); "
+         "use {replacement}{def_hint}",
+         "Blocking sockets, `smtplib`/`ftplib`, `Future.result`, `queue.Queue`, thread "
+         "locks, `input` inside an async function."),
+    Rule("FBP107", "blocking-call-via-helper",
+         "{call}() blocks the event loop inside async function {function}(): {chain}; "
+         "offload it with `await run_in_threadpool({callee}, ...)` or make the helper async",
+         "A sync project function called from async code reaches a blocking call "
+         "(followed across modules)."),
+    Rule("FBP108", "coroutine-not-awaited",
+         "coroutine {call}() is created and dropped, so it never runs; "
+         "`await` it (or schedule it and keep the task)",
+         "A coroutine function is called and its result dropped."),
+    Rule("FBP109", "dangling-task",
+         "task from {call}() is not stored: it can be garbage-collected mid-flight and its "
+         "exception is lost; keep a reference (a set of tasks, a TaskGroup) or await it",
+         "`asyncio.create_task`/`ensure_future` whose result is dropped."),
+    Rule("FBP110", "nested-event-loop",
+         "{call}() inside async function {function}() tries to start a second event loop "
+         "and fails at run time; `await` the coroutine instead",
+         "`asyncio.run`/`run_until_complete` inside an async function."),
+    Rule("FBP111", "sync-dependency-without-io",
+         "dependency {function}() does no I/O but is declared `def`, so FastAPI sends every "
+         "call to the thread pool; declare it `async def`",
+         "A `def` dependency that only calls pure builtins.", default_off=True),
+    # FBP2xx - work that does not belong on the request path
+    Rule("FBP201", "cpu-heavy-call-in-async",
+         "CPU-heavy {call}() inside async function {function}() stalls every request; "
+         "offload it with `await run_in_threadpool(...)`, a process pool or a worker queue",
+         "Password hashing, image work, ML inference, `pandas.read_csv` inside an async "
+         "function."),
+    Rule("FBP202", "cpu-heavy-call-in-endpoint",
+         "CPU-heavy {call}() in sync {kind} {function}() holds a thread-pool worker; "
+         "move it to a process pool or a worker queue",
+         "The same CPU-heavy calls inside a sync endpoint or dependency.", default_off=True),
+    Rule("FBP203", "fragile-background-task",
+         "background task {task}() {reason}; BackgroundTasks runs in the web process and "
+         "is lost on restart: put long or must-not-lose work on a durable queue "
+         "(Celery, arq, RQ, Dramatiq)",
+         "`add_task` of a function that is CPU-heavy, loops forever or retries/polls."),
+    Rule("FBP204", "inline-notification",
+         "{call}() sends email inline in {function}(): the client waits for the mail server; "
+         "send it with `background_tasks.add_task(...)` or a queue",
+         "An endpoint sends email inline."),
+    # FBP3xx - requests and responses
+    Rule("FBP301", "manual-response-model",
+         "{call}() builds the response model by hand although the route declares "
+         "response_model={model}: the data is validated twice; return the object or dict",
+         "A route with `response_model=X` returns `X(...)` / `X.model_validate(...)`."),
+    Rule("FBP302", "manual-validation",
+         "manual validation of request parameters in {function}(): declare the constraint "
+         "on the parameter (Pydantic Field/validator, `Query(ge=...)`, `Path(...)`) and let "
+         "FastAPI answer 422",
+         "`if <check of parameters>: raise HTTPException(400/422)` in an endpoint."),
+    Rule("FBP303", "lookup-validation-in-endpoint",
+         "lookup-and-404 of {name} inside endpoint {function}(): move it into a dependency "
+         "(e.g. `valid_{name}`) that routes can share",
+         "`x = lookup(); if x is None: raise HTTPException(404)` in an endpoint.",
+         default_off=True),
+    Rule("FBP304", "direct-basemodel-subclass",
+         "{cls} inherits pydantic.BaseModel directly; inherit the project base {bases}",
+         "A model inherits `pydantic.BaseModel` instead of the configured project base."),
+    # FBP4xx - resources and lifecycle
+    Rule("FBP401", "client-per-request",
+         "{call}() builds a new client/pool on every request in {function}(); create it "
+         "once in the lifespan and hand it out with a dependency",
+         "A client, engine or pool constructed inside a request-path function."),
+    Rule("FBP402", "on-event-handler",
+         "{what} is deprecated; use a lifespan: `@asynccontextmanager async def "
+         "lifespan(app): <startup>; yield; <shutdown>` and `FastAPI(lifespan=lifespan)`",
+         "`on_event`, `add_event_handler`, `on_startup=`/`on_shutdown=`."),
+    Rule("FBP403", "outbound-call-without-timeout",
+         "{call}() {problem}: a hung upstream holds a worker until the client gives up; "
+         "pass {fix}",
+         "An outbound HTTP call on the request path without a timeout."),
+    # FBP5xx - security and production settings
+    Rule("FBP501", "docs-exposed",
+         "FastAPI() leaves Swagger UI, ReDoc and the OpenAPI schema public; set "
+         "openapi_url=None (or docs_url/redoc_url) for production, e.g. from settings",
+         "`FastAPI(...)` without a decision on `openapi_url`/`docs_url`/`redoc_url`."),
+    Rule("FBP502", "hardcoded-secret",
+         "hard-coded secret in {name}; read it from the environment or a secret store "
+         "(e.g. a pydantic-settings field without a default)",
+         "A string literal bound to a secret-like name."),
+    Rule("FBP503", "debug-enabled",
+         "{what} in code that ships; read it from settings and keep it off in production",
+         "`FastAPI(debug=True)`, `Starlette(debug=True)`, `uvicorn.run(reload=True)`."),
+    Rule("FBP504", "cors-wildcard-credentials",
+         "CORS allows any origin together with allow_credentials=True; list the trusted "
+         "origins explicitly",
+         "`CORSMiddleware` with `*` origins and credentials."),
+    Rule("FBP505", "server-started-on-import",
+         "uvicorn.run() at module level starts a server whenever the module is imported "
+         "(tests, workers, tools); put it under `if __name__ == \"__main__\":`",
+         "`uvicorn.run(...)` at module level outside `__main__`."),
+    # FBP6xx - logging
+    Rule("FBP601", "print-in-request-path",
+         "print() in {kind} {function}(): it bypasses log levels, handlers and structure; "
+         "use a logger",
+         "`print(...)` in a request-path or background-task function."),
+    Rule("FBP602", "interpolated-log-message",
+         "log message built with {how}: structured logs lose their fields; use a constant "
+         "message with {fix}",
+         "A log message built with an f-string, `%`, `.format()` or `+`."),
+]
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
+DEFAULT_OFF: tuple[str, ...] = tuple(r.code for r in _RULES if r.default_off)
+
+
+def message(code: str, **fields: object) -> str:
+    """The full flake8 message (``"FBP101 ..."``) for ``code``."""
+    return RULES[code].format(**fields)

@@ -1,0 +1,109 @@
+"""flake8 entry point: options, default-off codes, and one run per file.
+
+Any exception while checking a file becomes a single FBP000 line for that file; the
+flake8 run always goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+import atexit
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, ClassVar, Iterator
+
+from . import __version__
+from .context import FileContext, Report
+from .messages import DEFAULT_OFF, message
+from .resolve.infer import Inference
+from .resolve.names import Resolver
+from .resolve.project import Project, module_for_file
+from .rules import FAMILIES
+from .settings import OptionError, Settings, add_options, from_namespace
+
+PROFILE = os.environ.get("FBP_PROFILE") == "1"
+_TIMES: dict[str, float] = {}
+_RESOLVERS: dict[int, Resolver] = {}
+_INFERENCE = Inference()
+
+
+def _print_profile() -> None:
+    for phase, seconds in sorted(_TIMES.items(), key=lambda item: -item[1]):
+        print(f"FBP_PROFILE {phase} {seconds:.3f}s", file=sys.stderr)
+
+
+if PROFILE:
+    atexit.register(_print_profile)
+
+
+def resolver_for(project: Project) -> Resolver:
+    """One resolver per project per process, so caches are shared across files."""
+    key = id(project)
+    if key not in _RESOLVERS:
+        _RESOLVERS[key] = Resolver(project, _INFERENCE)
+    return _RESOLVERS[key]
+
+
+class Plugin:
+    name = "flake8-fastapi-bp"
+    version = __version__
+    settings: ClassVar[Settings] = Settings()
+
+    def __init__(self, tree: ast.AST, filename: str = "stdin",
+                 lines: list[str] | None = None) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @staticmethod
+    def add_options(manager: Any) -> None:
+        add_options(manager)
+        manager.extend_default_ignore(list(DEFAULT_OFF))
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        try:
+            cls.settings = from_namespace(options)
+        except OptionError as exc:
+            raise SystemExit(f"flake8-fastapi-bp: {exc}") from None
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        for report in self.reports():
+            yield report.line, report.col, report.text, type(self)
+
+    def reports(self) -> list[Report]:
+        """Every report for this file, sorted; FBP000 instead if the setup fails."""
+        if not isinstance(self.tree, ast.Module):
+            return []
+        try:
+            ctx = self._context()
+        except Exception as exc:  # noqa: BLE001 - never stop the flake8 run
+            return [_internal_error(exc)]
+        found: list[Report] = []
+        failure: Exception | None = None
+        for family in FAMILIES:
+            started = time.perf_counter()
+            try:
+                found.extend(family.check(ctx))
+            except Exception as exc:  # noqa: BLE001 - one family failing keeps the others
+                failure = failure or exc
+            _TIMES[family.__name__] = _TIMES.get(family.__name__, 0.0) + (
+                time.perf_counter() - started)
+        if failure is not None:
+            found.append(_internal_error(failure))
+        return sorted(set(found))
+
+    def _context(self) -> FileContext:
+        started = time.perf_counter()
+        path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
+        # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
+        project, module = module_for_file(path, self.tree, self.lines, register=True)
+        _TIMES["index"] = _TIMES.get("index", 0.0) + time.perf_counter() - started
+        return FileContext(module, project, resolver_for(project), self.settings)
+
+
+def _internal_error(exc: BaseException) -> Report:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return Report(1, 0, message("FBP000", error=f"{type(exc).__name__}: {text}"[:300]))

@@ -1,0 +1,139 @@
+"""The only module that calls astroid inference.
+
+Astroid trees are built lazily, once per module, and only when a question cannot be
+answered from imports and annotations. Every failure (``Uninferable``, inference errors,
+recursion, anything astroid raises) means "unknown": ``None``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from functools import lru_cache
+from typing import Any
+
+from .module import ModuleInfo
+
+# Packages whose return types we care to infer: the roots of our API tables.
+INFERABLE_ROOTS = frozenset({
+    "sqlalchemy", "sqlmodel", "pymongo", "redis", "psycopg2", "psycopg", "pymysql",
+    "requests", "httpx", "urllib3", "boto3", "elasticsearch", "PIL", "passlib",
+    "motor", "asyncpg", "aiohttp", "mysql",
+})
+_NOT_BUILT = object()
+_KEY = tuple[int, int, int, int]
+
+
+@lru_cache(maxsize=None)
+def installed(root: str) -> bool:
+    """Is the top-level package importable (so astroid can read its source)?"""
+    try:
+        return importlib.util.find_spec(root) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _key(node: Any) -> _KEY | None:
+    try:
+        return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+    except AttributeError:
+        return None
+
+
+class Inference:
+    """Per-process access to astroid; caches trees per module and answers per node."""
+
+    stats = {"trees": 0, "queries": 0}
+
+    def __init__(self) -> None:
+        self._trees: dict[int, Any] = {}
+        self._calls: dict[int, dict[_KEY, Any]] = {}
+
+    def wanted(self, qualname: str | None) -> bool:
+        root = (qualname or "").partition(".")[0]
+        return root in INFERABLE_ROOTS and installed(root)
+
+    def instance_type(self, module: ModuleInfo, call: ast.Call) -> str | None:
+        """Qualified class name of the single value ``call`` infers to, if an instance."""
+        node = self._astroid_call(module, call)
+        if node is None:
+            return None
+        self.stats["queries"] += 1
+        value = safe_infer(node)
+        if value is None or type(value).__name__ != "Instance":
+            return None
+        try:
+            return str(value.pytype())
+        except Exception:  # noqa: BLE001 - astroid internals: unknown
+            return None
+
+    def _astroid_call(self, module: ModuleInfo, call: ast.Call) -> Any:
+        index = self._calls.get(id(module))
+        if index is None:
+            index = self._calls[id(module)] = self._index_calls(module)
+        return index.get(_key(call)) if index else None
+
+    def _index_calls(self, module: ModuleInfo) -> dict[_KEY, Any]:
+        tree = self._build(module)
+        if tree is None:
+            return {}
+        import astroid
+
+        index: dict[_KEY, Any] = {}
+        for node in tree.nodes_of_class(astroid.nodes.Call):
+            key = _key(node)
+            if key is not None:
+                index[key] = node
+        return index
+
+    def _build(self, module: ModuleInfo) -> Any:
+        try:
+            import astroid
+
+            self.stats["trees"] += 1
+            source = _source_of(module)
+            if source is None:
+                return None
+            builder = astroid.builder.AstroidBuilder(astroid.MANAGER)
+            return builder.string_build(source, module.name or "__fbp_checked__",
+                                        str(module.path) if module.path else None)
+        except Exception:  # noqa: BLE001 - unknown
+            return None
+        except RecursionError:
+            return None
+
+
+def _source_of(module: ModuleInfo) -> str | None:
+    if module.lines is not None:
+        return "".join(module.lines)
+    if module.path is not None:
+        from .project import read_source
+
+        return read_source(module.path)
+    return None
+
+
+def safe_infer(node: Any) -> Any:
+    """The one value ``node`` infers to, or None if unknown, ambiguous or failing."""
+    limit = sys.getrecursionlimit()
+    try:
+        import astroid
+
+        results = node.infer()
+        first = next(results, None)
+        if first is None or first is astroid.Uninferable:
+            return None
+        for _ in range(8):
+            other = next(results, None)
+            if other is None:
+                return first
+            if other is astroid.Uninferable or type(other) is not type(first):
+                return None
+        return None
+    except Exception:  # noqa: BLE001 - inference failures are "unknown"
+        return None
+    except RecursionError:
+        return None
+    finally:
+        sys.setrecursionlimit(limit)

@@ -1,0 +1,243 @@
+"""One module's index, built by a single walk of the stdlib ``ast`` tree.
+
+Scopes are flow-insensitive: a name's bindings are every place the scope binds it.
+Nested ``def``/``class``/``lambda`` bodies belong to their own scope.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Union
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
+FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPE_TYPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One place a scope binds a name.
+
+    kind: ``import`` (target = qualified name), ``def`` (node = def/class),
+    ``assign`` (value, annotation), ``param`` (node = ast.arg, value = default),
+    ``with`` (value = context expression), ``other`` (unknown: for, except, walrus ...).
+    """
+
+    kind: str
+    node: ast.AST | None = None
+    value: ast.expr | None = None
+    annotation: ast.expr | None = None
+    target: str = ""
+
+
+@dataclass
+class Scope:
+    node: ScopeNode
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+
+    def add(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+class ModuleInfo:
+    """A parsed module: tree, parents, scopes, functions and calls, plus result caches."""
+
+    def __init__(self, tree: ast.Module, path: Path | None, name: str, is_package: bool = False,
+                 lines: list[str] | None = None) -> None:
+        self.tree = tree
+        self.path = path
+        self.name = name
+        self.is_package = is_package
+        self.lines = lines
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.scopes: dict[ast.AST, Scope] = {}
+        self.functions: list[FunctionNode] = []
+        self.classes: list[ast.ClassDef] = []
+        self.calls: list[ast.Call] = []
+        self.has_async = False
+        self.cache: dict[tuple[str, int], object] = {}
+        _Indexer(self).run()
+
+    @property
+    def package(self) -> str:
+        """The package relative imports start from."""
+        if self.is_package:
+            return self.name
+        return self.name.rpartition(".")[0]
+
+    @property
+    def module_scope(self) -> Scope:
+        return self.scopes[self.tree]
+
+    def display_path(self) -> str:
+        return str(self.path) if self.path else self.name
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The innermost scope that contains ``node`` (a def's own name lives outside it)."""
+        child, current = node, self.parents.get(node)
+        while current is not None:
+            if current in self.scopes and _in_body(current, child):
+                return self.scopes[current]
+            child, current = current, self.parents.get(current)
+        return self.module_scope
+
+    def enclosing_function(self, node: ast.AST) -> FunctionNode | None:
+        """The def whose body holds ``node``, stopping at a class or lambda."""
+        scope = self.scope_of(node)
+        return scope.node if isinstance(scope.node, FUNCTION_TYPES) else None
+
+    def enclosing_class(self, node: ast.AST) -> ast.ClassDef | None:
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, ast.ClassDef):
+            current = self.parents.get(current)
+        return current
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        current = self.parents.get(node)
+        while current is not None:
+            yield current
+            current = self.parents.get(current)
+
+    def top_level(self, name: str) -> list[Binding]:
+        return self.module_scope.bindings.get(name, [])
+
+
+def _in_body(scope_node: ast.AST, child: ast.AST) -> bool:
+    """Decorators, defaults and annotations are evaluated in the enclosing scope."""
+    if isinstance(scope_node, ast.Lambda):
+        return child is scope_node.body
+    if isinstance(scope_node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return child in scope_node.body
+    return True
+
+
+def _target_names(target: ast.expr) -> Iterator[ast.Name]:
+    if isinstance(target, ast.Name):
+        yield target
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+class _Indexer:
+    """Single iterative walk: parents, scopes with bindings, functions, classes, calls."""
+
+    def __init__(self, info: ModuleInfo) -> None:
+        self.info = info
+
+    def run(self) -> None:
+        info = self.info
+        info.scopes[info.tree] = Scope(info.tree, None)
+        stack: list[tuple[ast.AST, Scope]] = [(info.tree, info.scopes[info.tree])]
+        while stack:
+            node, scope = stack.pop()
+            for child in ast.iter_child_nodes(node):
+                info.parents[child] = node
+                stack.append((child, self.visit(child, node, scope)))
+
+    def visit(self, node: ast.AST, parent: ast.AST, scope: Scope) -> Scope:
+        """Record what ``node`` binds; return the scope its children live in."""
+        if isinstance(node, ast.Call):
+            self.info.calls.append(node)
+        elif isinstance(node, FUNCTION_TYPES):
+            return self.function(node, scope)
+        elif isinstance(node, ast.ClassDef):
+            scope.add(node.name, Binding("def", node))
+            self.info.classes.append(node)
+            return self.new_scope(node, scope)
+        elif isinstance(node, ast.Lambda):
+            new = self.new_scope(node, scope)
+            self.parameters(node.args, new)
+            return new
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self.imports(node, scope)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            self.assignment(node, scope)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            for name in _target_names(node.optional_vars):
+                scope.add(name.id, Binding("with", node, node.context_expr))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self.others(_target_names(node.target), scope)
+        elif isinstance(node, ast.NamedExpr):
+            scope.add(node.target.id, Binding("assign", node, node.value))
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.add(node.name, Binding("other", node))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            scope.globals.update(node.names)
+        elif isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)):
+            self.info.has_async = True
+        return scope
+
+    def new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
+        scope = Scope(node, parent)
+        self.info.scopes[node] = scope
+        return scope
+
+    def function(self, node: FunctionNode, scope: Scope) -> Scope:
+        scope.add(node.name, Binding("def", node))
+        self.info.functions.append(node)
+        if isinstance(node, ast.AsyncFunctionDef):
+            self.info.has_async = True
+        new = self.new_scope(node, scope)
+        self.parameters(node.args, new)
+        return new
+
+    def parameters(self, args: ast.arguments, scope: Scope) -> None:
+        positional = args.posonlyargs + args.args
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        pairs = list(zip(positional, defaults + list(args.defaults)))
+        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+        for arg, default in pairs:
+            scope.add(arg.arg, Binding("param", arg, default, arg.annotation))
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                scope.add(arg.arg, Binding("other", arg))
+
+    def imports(self, node: ast.Import | ast.ImportFrom, scope: Scope) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope.add(alias.asname, Binding("import", node, target=alias.name))
+                else:
+                    root = alias.name.partition(".")[0]
+                    scope.add(root, Binding("import", node, target=root))
+            return
+        base = self.import_base(node)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            target = f"{base}.{alias.name}" if base else alias.name
+            scope.add(alias.asname or alias.name, Binding("import", node, target=target))
+
+    def import_base(self, node: ast.ImportFrom) -> str:
+        module = node.module or ""
+        if not node.level:
+            return module
+        parts = self.info.package.split(".") if self.info.package else []
+        if node.level > 1:
+            parts = parts[: len(parts) - (node.level - 1)] if len(parts) >= node.level - 1 else []
+        return ".".join([p for p in parts if p] + ([module] if module else []))
+
+    def assignment(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign, scope: Scope) -> None:
+        if isinstance(node, ast.AugAssign):
+            self.others(_target_names(node.target), scope)
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        annotation = node.annotation if isinstance(node, ast.AnnAssign) else None
+        for target in targets:
+            if isinstance(target, ast.Name):
+                scope.add(target.id, Binding("assign", node, node.value, annotation))
+            else:
+                self.others(_target_names(target), scope)
+
+    @staticmethod
+    def others(names: Iterator[ast.Name], scope: Scope) -> None:
+        for name in names:
+            scope.add(name.id, Binding("other", name))

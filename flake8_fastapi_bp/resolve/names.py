@@ -1,0 +1,580 @@
+"""What names, attributes and calls refer to, as canonical qualified names.
+
+Resolution order: the scope's bindings (imports, defs, assignments, parameters with
+their annotations and ``Depends`` defaults, ``with ... as``), then module globals, then
+builtins; across project modules by following imports; astroid inference last, and only
+for calls into installed libraries that the tables do not describe.
+
+A ``Value`` is either a named thing (module, class, function: ``instance=False``) or an
+instance of a class (``instance=True``). Unknown is ``None``, never a guess.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
+from .infer import Inference
+from .module import FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
+from .project import Project
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+ITERATOR_TYPES = frozenset({
+    "typing.Generator", "typing.Iterator", "typing.Iterable", "typing.AsyncGenerator",
+    "typing.AsyncIterator", "typing.AsyncIterable", "collections.abc.Generator",
+    "collections.abc.Iterator", "collections.abc.AsyncGenerator",
+    "collections.abc.AsyncIterator", "collections.abc.Iterable",
+})
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security"})
+LITERAL_TYPES = {ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: "builtins.set",
+                 ast.Tuple: "builtins.tuple", ast.JoinedStr: "builtins.str",
+                 ast.DictComp: "builtins.dict", ast.ListComp: "builtins.list",
+                 ast.SetComp: "builtins.set", ast.Lambda: "builtins.function"}
+MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A def or class of the analysed project."""
+
+    module: ModuleInfo
+    node: ast.AST
+
+    @property
+    def is_function(self) -> bool:
+        return isinstance(self.node, FUNCTION_TYPES)
+
+    @property
+    def is_class(self) -> bool:
+        return isinstance(self.node, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class Value:
+    name: str
+    instance: bool
+    definition: Definition | None = None
+
+
+def is_capword(qualname: str) -> bool:
+    last = qualname.rpartition(".")[2]
+    return bool(last) and last[0].isupper() and not last.isupper()
+
+
+def qualname_of_def(module: ModuleInfo, node: ast.AST) -> str:
+    """``pkg.mod.Class.method`` for a def/class; nested functions get ``<locals>``."""
+    parts = [getattr(node, "name", "?")]
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, ast.ClassDef):
+            parts.append(ancestor.name)
+        elif isinstance(ancestor, FUNCTION_TYPES):
+            parts.extend(["<locals>", ancestor.name])
+    if module.name:
+        parts.append(module.name)
+    return ".".join(reversed(parts))
+
+
+class Resolver:
+    """Answers "what does this expression refer to" for any module of the project."""
+
+    def __init__(self, project: Project, inference: Inference | None = None) -> None:
+        self.project = project
+        self.inference = inference
+        self._active: set[tuple[int, int]] = set()
+
+    # ----- public questions -------------------------------------------------------------
+    def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
+        if expr is None:
+            return None
+        return self._cached("value", module, expr, self._value)
+
+    def qualname(self, module: ModuleInfo, expr: ast.AST) -> str | None:
+        """The canonical name an expression denotes (not an instance), or None."""
+        value = self.value(module, expr)
+        return value.name if value is not None and not value.instance else None
+
+    def type_of(self, module: ModuleInfo, expr: ast.AST) -> str | None:
+        """The canonical class name of the instance ``expr`` evaluates to, or None."""
+        value = self.value(module, expr)
+        return value.name if value is not None and value.instance else None
+
+    def callee(self, module: ModuleInfo, call: ast.Call) -> str | None:
+        """The canonical name of what ``call`` invokes (``T.m`` for a method of an instance
+        of ``T``, ``T.__call__`` for a called instance)."""
+        target = self.callee_value(module, call)
+        if target is None:
+            return None
+        return f"{target.name}.__call__" if target.instance else target.name
+
+    def callee_value(self, module: ModuleInfo, call: ast.Call) -> Value | None:
+        return self._cached("callee", module, call, self._callee_value)
+
+    def definition(self, module: ModuleInfo, call: ast.Call) -> Definition | None:
+        """The project def/class a call invokes, if any."""
+        target = self.callee_value(module, call)
+        return target.definition if target is not None and not target.instance else None
+
+    def annotation_type(self, module: ModuleInfo, annotation: ast.AST | None) -> str | None:
+        """The class an annotation declares, through Annotated, Optional and aliases."""
+        if annotation is None:
+            return None
+        return self._cached("annotation", module, annotation, self._annotation_type)
+
+    def function_result(self, definition: Definition, injected: bool = False) -> Value | None:
+        """What calling a project function gives; ``injected``: what ``Depends`` injects
+        (the yielded value of a generator dependency)."""
+        node = definition.node
+        if isinstance(node, ast.ClassDef):
+            return Value(canonical(qualname_of_def(definition.module, node)), True, definition)
+        if not isinstance(node, FUNCTION_TYPES):
+            return None
+        key = ("injected" if injected else "result", id(node))
+        cache = definition.module.cache
+        if key not in cache:
+            cache[key] = None
+            cache[key] = self._guarded(key, lambda: self._function_result(definition, injected))
+        return cache[key]  # type: ignore[return-value]
+
+    def lookup(self, qualname: str, depth: int = 0) -> tuple[ModuleInfo, Binding] | None:
+        """The module-level binding of a project name, following re-exports."""
+        if depth > 8:
+            return None
+        found = self.project.split(qualname)
+        if found is None or len(found[1]) != 1:
+            return None
+        module, (name,) = found
+        bindings = [b for b in module.top_level(name) if b.kind != "other"]
+        if len(bindings) != 1:
+            return (module, bindings[-1]) if bindings and _all_defs(bindings) else None
+        binding = bindings[0]
+        if binding.kind == "import":
+            return self.lookup(binding.target, depth + 1) or (module, binding)
+        return module, binding
+
+    # ----- machinery --------------------------------------------------------------------
+    def _cached(self, kind: str, module: ModuleInfo, node: ast.AST, compute) -> object:
+        key = (kind, id(node))
+        cache = module.cache
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a cycle through this node resolves to unknown
+        result = self._guarded(key, lambda: compute(module, node))
+        cache[key] = result
+        return result
+
+    def _guarded(self, key: tuple[str, int], compute) -> object:
+        if len(self._active) > MAX_DEPTH:
+            return None
+        marker = (hash(key[0]), key[1])
+        if marker in self._active:
+            return None
+        self._active.add(marker)
+        try:
+            return compute()
+        except RecursionError:
+            return None
+        finally:
+            self._active.discard(marker)
+
+    # ----- values -----------------------------------------------------------------------
+    def _value(self, module: ModuleInfo, expr: ast.AST) -> Value | None:
+        if isinstance(expr, ast.Name):
+            return self._name_value(module, expr)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute_value(module, expr)
+        if isinstance(expr, ast.Call):
+            return self._call_value(module, expr)
+        if isinstance(expr, ast.Await):
+            return self.value(module, expr.value)
+        if isinstance(expr, ast.Subscript):
+            return self._subscript_value(module, expr)
+        if isinstance(expr, ast.Constant):
+            return None if expr.value is None else Value(f"builtins.{type(expr.value).__name__}",
+                                                         True)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            left = self.value(module, expr.left)
+            return left if left is not None and left.name == "pathlib.Path" else None
+        if type(expr) in LITERAL_TYPES:
+            return Value(LITERAL_TYPES[type(expr)], True)
+        return None
+
+    def _name_value(self, module: ModuleInfo, name: ast.Name) -> Value | None:
+        found = self._bindings(module, name.id, module.scope_of(name))
+        if found is None:
+            return Value(f"builtins.{name.id}", False) if name.id in BUILTIN_NAMES else None
+        scope, bindings = found
+        return self._agree(self._binding_value(module, scope, name.id, b) for b in bindings)
+
+    def _bindings(self, module: ModuleInfo, name: str,
+                  scope: Scope) -> tuple[Scope, list[Binding]] | None:
+        """The innermost scope binding ``name`` (class bodies are skipped from inside)."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            is_class = isinstance(current.node, ast.ClassDef)
+            if name in current.globals:
+                current = module.module_scope
+            if (first or not is_class) and name in current.bindings:
+                return current, current.bindings[name]
+            first = False
+            current = current.parent
+        return None
+
+    @staticmethod
+    def _agree(values: Iterator[Value | None]) -> Value | None:
+        """One answer when every binding gives the same one; unknown otherwise."""
+        result: Value | None = None
+        for value in values:
+            if value is None:
+                return None
+            if value.name == "builtins.NoneType":
+                continue
+            if result is not None and (value.name, value.instance) != (result.name,
+                                                                        result.instance):
+                return None
+            result = value
+        return result
+
+    def _binding_value(self, module: ModuleInfo, scope: Scope, name: str,
+                       binding: Binding) -> Value | None:
+        if binding.kind == "import":
+            return self._qualname_value(binding.target)
+        if binding.kind == "def":
+            definition = Definition(module, binding.node)
+            return Value(canonical(qualname_of_def(module, binding.node)), False, definition)
+        if binding.kind == "assign":
+            if binding.annotation is not None:
+                declared = self.annotation_type(module, binding.annotation)
+                if declared is not None:
+                    return Value(declared, True)
+            if isinstance(binding.value, ast.Constant) and binding.value.value is None:
+                return Value("builtins.NoneType", True)
+            return self.value(module, binding.value)
+        if binding.kind == "param":
+            return self._param_value(module, scope, binding)
+        if binding.kind == "with":
+            return self.value(module, binding.value)
+        return None
+
+    def _param_value(self, module: ModuleInfo, scope: Scope, binding: Binding) -> Value | None:
+        declared = self.annotation_type(module, binding.annotation)
+        if declared is not None:
+            return Value(declared, True)
+        injected = self._dependency_value(module, binding.value)
+        if injected is not None:
+            return injected
+        return self._self_value(module, scope, binding)
+
+    def _self_value(self, module: ModuleInfo, scope: Scope, binding: Binding) -> Value | None:
+        """``self``/``cls``: the first parameter of a method."""
+        function = scope.node
+        if not isinstance(function, FUNCTION_TYPES) or binding.node is None:
+            return None
+        positional = function.args.posonlyargs + function.args.args
+        if not positional or positional[0] is not binding.node:
+            return None
+        owner = module.parents.get(function)
+        if not isinstance(owner, ast.ClassDef) or _is_staticmethod(function):
+            return None
+        definition = Definition(module, owner)
+        as_class = _is_classmethod(function) or binding.node.arg == "cls"
+        return Value(qualname_of_def(module, owner), not as_class, definition)
+
+    def _dependency_value(self, module: ModuleInfo, default: ast.AST | None) -> Value | None:
+        """``x = Depends(get_db)``: what get_db yields or returns."""
+        if not isinstance(default, ast.Call) or not default.args:
+            return None
+        if self.callee(module, default) not in DEPENDS:
+            return None
+        provider = self.value(module, default.args[0])
+        if provider is None or provider.definition is None:
+            return None
+        return self.function_result(provider.definition, injected=True)
+
+    def _qualname_value(self, qualname: str) -> Value | None:
+        """A dotted name: a project definition or variable, else a library name."""
+        found = self.lookup(qualname)
+        if found is not None:
+            module, binding = found
+            if binding.kind == "import":
+                return Value(canonical(binding.target), False)
+            name = qualname.rpartition(".")[2]
+            return self._binding_value(module, module.module_scope, name, binding)
+        if self.project.find(qualname) is not None:
+            return Value(qualname, False)
+        return Value(canonical(qualname), False)
+
+    def _attribute_value(self, module: ModuleInfo, expr: ast.Attribute) -> Value | None:
+        base = self.value(module, expr.value)
+        if base is None:
+            return None
+        if not base.instance:
+            if base.definition is not None and base.definition.is_class:
+                member = self._class_member(base.definition, expr.attr, instance=False)
+                if member is not None:
+                    return member
+            return self._qualname_value(f"{base.name}.{expr.attr}")
+        return self._instance_member(base, expr.attr)
+
+    def _instance_member(self, base: Value, attr: str) -> Value | None:
+        member = f"{base.name}.{attr}"
+        if member in MEMBER_TYPES:
+            return Value(MEMBER_TYPES[member], True)
+        if base.definition is not None and base.definition.is_class:
+            found = self._class_member(base.definition, attr, instance=True)
+            if found is not None:
+                return found
+        if base.name in ATTRIBUTE_TYPES:
+            return Value(ATTRIBUTE_TYPES[base.name], True)
+        return None
+
+    def _subscript_value(self, module: ModuleInfo, expr: ast.Subscript) -> Value | None:
+        base = self.value(module, expr.value)
+        if base is not None and base.instance and base.name in ATTRIBUTE_TYPES:
+            return Value(ATTRIBUTE_TYPES[base.name], True)
+        return None
+
+    def _callee_value(self, module: ModuleInfo, call: ast.Call) -> Value | None:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            base = self.value(module, func.value)
+            if base is not None and base.instance:
+                return self._method(base, func.attr)
+        return self.value(module, func)
+
+    def _method(self, base: Value, attr: str) -> Value | None:
+        """``obj.attr(...)`` on an instance: a project method/attribute or ``T.attr``."""
+        if base.definition is None or not base.definition.is_class:
+            return Value(canonical(f"{base.name}.{attr}"), False)
+        member = self._class_member(base.definition, attr, instance=True)
+        if member is not None:
+            return member
+        library_base = self._library_base(base.definition)
+        return Value(canonical(f"{library_base}.{attr}"), False) if library_base else None
+
+    def _library_base(self, definition: Definition, depth: int = 0) -> str | None:
+        """The first base class, up the project hierarchy, that is not a project class."""
+        classdef = definition.node
+        assert isinstance(classdef, ast.ClassDef)
+        for base in classdef.bases:
+            value = self.value(definition.module, base)
+            if value is None or value.instance:
+                continue
+            if value.definition is None:
+                return value.name
+            if value.definition.is_class and depth < 5:
+                found = self._library_base(value.definition, depth + 1)
+                if found:
+                    return found
+        return None
+
+    def _call_value(self, module: ModuleInfo, call: ast.Call) -> Value | None:
+        target = self.callee_value(module, call)
+        if target is None:
+            return None
+        if target.definition is not None and not target.instance:
+            return self.function_result(target.definition)
+        name = f"{target.name}.__call__" if target.instance else target.name
+        if name in RETURNS:
+            return Value(RETURNS[name], True)
+        if not target.instance and is_capword(name):
+            return Value(name, True)
+        if self.inference is not None and self.inference.wanted(name):
+            inferred = self.inference.instance_type(module, call)
+            return Value(canonical(inferred), True) if inferred else None
+        return None
+
+    # ----- annotations ------------------------------------------------------------------
+    def _annotation_type(self, module: ModuleInfo, annotation: ast.AST) -> str | None:
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            return self._string_annotation(module, annotation)
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            return self._union_type(module, [annotation.left, annotation.right])
+        if isinstance(annotation, ast.Subscript):
+            return self._generic_type(module, annotation)
+        if isinstance(annotation, (ast.Name, ast.Attribute)):
+            alias = self._alias_target(module, annotation)
+            if alias is not None:
+                return self.annotation_type(*alias)
+            value = self.value(module, annotation)
+            if value is not None and not value.instance:
+                return value.name
+        return None
+
+    def _string_annotation(self, module: ModuleInfo, annotation: ast.Constant) -> str | None:
+        try:
+            parsed = ast.parse(annotation.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            return None
+        for node in ast.walk(parsed):
+            module.parents[node] = annotation
+        module.parents[parsed] = annotation
+        return self.annotation_type(module, parsed)
+
+    def _generic_type(self, module: ModuleInfo, annotation: ast.Subscript) -> str | None:
+        origin = self.qualname(module, annotation.value)
+        args = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [
+            annotation.slice]
+        if origin in ANNOTATED or origin in OPTIONAL:
+            return self.annotation_type(module, args[0])
+        if origin in UNION:
+            return self._union_type(module, args)
+        return origin
+
+    def _union_type(self, module: ModuleInfo, members: list[ast.expr]) -> str | None:
+        real = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+        return self.annotation_type(module, real[0]) if len(real) == 1 else None
+
+    def _alias_target(self, module: ModuleInfo,
+                      annotation: ast.Name | ast.Attribute) -> tuple[ModuleInfo, ast.AST] | None:
+        """``SessionDep = Annotated[Session, Depends(get_db)]``: the aliased expression."""
+        binding: tuple[ModuleInfo, Binding] | None = None
+        if isinstance(annotation, ast.Name):
+            found = self._bindings(module, annotation.id, module.scope_of(annotation))
+            if found is not None and len(found[1]) == 1:
+                single = found[1][0]
+                if single.kind == "import":
+                    binding = self.lookup(single.target)
+                else:
+                    binding = (module, single)
+        else:
+            base = self.qualname(module, annotation.value)
+            binding = self.lookup(f"{base}.{annotation.attr}") if base else None
+        if binding is None:
+            return None
+        owner, found_binding = binding
+        value = found_binding.value
+        if found_binding.kind == "assign" and isinstance(value, (ast.Subscript, ast.BinOp)):
+            return owner, value
+        return None
+
+    # ----- project functions and classes -----------------------------------------------
+    def _function_result(self, definition: Definition, injected: bool) -> Value | None:
+        node = definition.node
+        assert isinstance(node, FUNCTION_TYPES)
+        module = definition.module
+        declared = self._declared_result(module, node, injected)
+        if declared is not None:
+            return Value(declared, True)
+        returned = list(_result_expressions(node, yields=injected and _is_generator(node)))
+        if not returned or (_is_generator(node) and not injected):
+            return None
+        return self._agree(self.value(module, expr) for expr in returned)
+
+    def _declared_result(self, module: ModuleInfo, node: FunctionNode,
+                         injected: bool) -> str | None:
+        returns = node.returns
+        if returns is None:
+            return None
+        if isinstance(returns, ast.Subscript) and injected:
+            origin = self.qualname(module, returns.value)
+            if origin in ITERATOR_TYPES:
+                first = returns.slice.elts[0] if isinstance(returns.slice, ast.Tuple) \
+                    else returns.slice
+                return self.annotation_type(module, first)
+        return self.annotation_type(module, returns)
+
+    def _class_member(self, definition: Definition, attr: str, instance: bool,
+                      depth: int = 0) -> Value | None:
+        """A member of a project class: a method, a class attribute or ``self.attr``."""
+        classdef = definition.node
+        module = definition.module
+        assert isinstance(classdef, ast.ClassDef)
+        scope = module.scopes[classdef]
+        for binding in scope.bindings.get(attr, []):
+            value = self._binding_value(module, scope, attr, binding)
+            if value is not None:
+                return value
+        if instance:
+            assigned = self._self_attribute(module, classdef, attr)
+            if assigned is not None:
+                return assigned
+        if depth < 5:
+            for base in classdef.bases:
+                base_value = self.value(module, base)
+                if base_value is not None and base_value.definition is not None \
+                        and base_value.definition.is_class:
+                    found = self._class_member(base_value.definition, attr, instance, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    def _self_attribute(self, module: ModuleInfo, classdef: ast.ClassDef,
+                        attr: str) -> Value | None:
+        """``self.attr = <expr>`` in the class's methods (``__init__`` first)."""
+        values: list[Value | None] = []
+        for method in sorted(_methods(classdef), key=lambda m: m.name != "__init__"):
+            for node in ast.walk(method):
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    if any(_is_self_attr(t, attr) for t in targets):
+                        values.append(self._assigned_value(module, node))
+        return self._agree(iter(values)) if values else None
+
+    def _assigned_value(self, module: ModuleInfo, node: ast.Assign | ast.AnnAssign) -> Value | None:
+        if isinstance(node, ast.AnnAssign):
+            declared = self.annotation_type(module, node.annotation)
+            if declared is not None:
+                return Value(declared, True)
+        if isinstance(node.value, ast.Constant) and node.value.value is None:
+            return Value("builtins.NoneType", True)
+        return self.value(module, node.value)
+
+
+def _all_defs(bindings: list[Binding]) -> bool:
+    return all(b.kind == "def" for b in bindings)
+
+
+def _methods(classdef: ast.ClassDef) -> Iterator[FunctionNode]:
+    return (n for n in classdef.body if isinstance(n, FUNCTION_TYPES))
+
+
+def _is_self_attr(target: ast.AST, attr: str) -> bool:
+    return (isinstance(target, ast.Attribute) and target.attr == attr
+            and isinstance(target.value, ast.Name) and target.value.id == "self")
+
+
+def _decorator_names(function: FunctionNode) -> set[str]:
+    names = set()
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Name):
+            names.add(decorator.id)
+        elif isinstance(decorator, ast.Attribute):
+            names.add(decorator.attr)
+    return names
+
+
+def _is_staticmethod(function: FunctionNode) -> bool:
+    return "staticmethod" in _decorator_names(function)
+
+
+def _is_classmethod(function: FunctionNode) -> bool:
+    return "classmethod" in _decorator_names(function)
+
+
+def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of a function body, not descending into nested def/class/lambda."""
+    stack = list(ast.iter_child_nodes(function)) if not isinstance(function, FUNCTION_TYPES) \
+        else list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_generator(function: FunctionNode) -> bool:
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(function))
+
+
+def _result_expressions(function: FunctionNode, yields: bool) -> Iterator[ast.expr]:
+    kinds = (ast.Yield,) if yields else (ast.Return,)
+    for node in own_nodes(function):
+        if isinstance(node, kinds) and node.value is not None:
+            yield node.value

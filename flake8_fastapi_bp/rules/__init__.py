@@ -1,0 +1,9 @@
+"""Rule families: one module each; each declares its CODES and a ``check(ctx)``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import event_loop
+
+FAMILIES: tuple[ModuleType, ...] = (event_loop,)

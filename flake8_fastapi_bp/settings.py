@@ -1,0 +1,104 @@
+"""The ``--fbp-*`` options: registration with flake8 and parsing into one frozen Settings."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass
+from typing import Any
+
+BLOCKING_CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+class OptionError(ValueError):
+    """A bad option value: flake8 stops with this one-line message."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    call_depth: int = 3
+    heavy_calls: frozenset[str] = frozenset()
+    blocking_calls: tuple[tuple[str, str], ...] = ()
+    secret_names: re.Pattern[str] | None = None
+    base_models: frozenset[str] = frozenset()
+
+
+def add_options(manager: Any) -> None:
+    manager.add_option(
+        "--fbp-call-depth", default="3", parse_from_config=True,
+        help="FBP107: how many project functions deep to follow sync calls "
+             "(0 turns FBP107 off; default 3).")
+    manager.add_option(
+        "--fbp-heavy-calls", default="", parse_from_config=True, comma_separated_list=True,
+        help="FBP201/FBP202: extra CPU-heavy calls, dotted names: pkg.mod.func,...")
+    manager.add_option(
+        "--fbp-blocking-calls", default="", parse_from_config=True, comma_separated_list=True,
+        help="FBP101-FBP106: extra blocking calls as pkg.mod.func=FBP10x,...")
+    manager.add_option(
+        "--fbp-secret-names", default="", parse_from_config=True,
+        help="FBP502: extra regular expression of secret-like names.")
+    manager.add_option(
+        "--fbp-base-model", default="", parse_from_config=True, comma_separated_list=True,
+        help="FBP304: the project's own model base class(es), dotted names.")
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    return [item.strip() for item in value if item and item.strip()]
+
+
+def _call_depth(value: Any) -> int:
+    try:
+        depth = int(str(value).strip())
+    except ValueError:
+        raise OptionError(f"--fbp-call-depth: expected a whole number, got {value!r}") from None
+    if depth < 0:
+        raise OptionError(f"--fbp-call-depth: expected 0 or more, got {depth}")
+    return depth
+
+
+def _dotted_names(option: str, value: Any) -> frozenset[str]:
+    names = _as_list(value)
+    for name in names:
+        if not _DOTTED.match(name):
+            raise OptionError(f"{option}: {name!r} is not a dotted name like pkg.mod.func")
+    return frozenset(names)
+
+
+def _blocking_calls(value: Any) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for entry in _as_list(value):
+        name, sep, code = entry.partition("=")
+        name, code = name.strip(), code.strip().upper()
+        if not sep or not _DOTTED.match(name) or code not in BLOCKING_CODES:
+            raise OptionError(
+                f"--fbp-blocking-calls: {entry!r} must look like pkg.mod.func=FBP10x "
+                f"with FBP10x one of {', '.join(BLOCKING_CODES)}")
+        pairs.append((name, code))
+    return tuple(pairs)
+
+
+def _secret_names(value: Any) -> re.Pattern[str] | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise OptionError(f"--fbp-secret-names: invalid regular expression {text!r}: {exc}") \
+            from None
+
+
+def from_namespace(options: argparse.Namespace | Any) -> Settings:
+    """Parse flake8's option namespace; raise OptionError on a bad value."""
+    return Settings(
+        call_depth=_call_depth(getattr(options, "fbp_call_depth", 3)),
+        heavy_calls=_dotted_names("--fbp-heavy-calls", getattr(options, "fbp_heavy_calls", "")),
+        blocking_calls=_blocking_calls(getattr(options, "fbp_blocking_calls", "")),
+        secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
+        base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),
+    )
