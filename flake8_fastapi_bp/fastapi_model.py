@@ -235,8 +235,8 @@ class FastAPIModel:
     def _implicit_dependency(self, call: ast.Call) -> ast.expr | None:
         """``Depends()``: the class in ``Annotated[Cls, Depends()]`` or ``x: Cls = Depends()``."""
         parent = self.module.parents.get(call)
-        if isinstance(parent, ast.Tuple) and isinstance(self.module.parents.get(parent),
-                                                          ast.Subscript):
+        grandparent = self.module.parents.get(parent) if parent is not None else None
+        if isinstance(parent, ast.Tuple) and isinstance(grandparent, ast.Subscript):
             return parent.elts[0] if parent.elts[0] is not call else None
         if isinstance(parent, ast.arguments):
             return _annotation_for_default(parent, call)

@@ -235,8 +235,9 @@ class Resolver:
                 return None
             if value.name == "builtins.NoneType":
                 continue
-            if result is not None and (value.name, value.instance) != (result.name,
-                                                                        result.instance):
+            same = result is None or (value.name, value.instance) == (result.name,
+                                                                      result.instance)
+            if not same:
                 return None
             result = value
         return result
