@@ -114,12 +114,13 @@ _RULES = [
          "A model inherits `pydantic.BaseModel` instead of the configured project base."),
     # FBP4xx - resources and lifecycle
     Rule("FBP401", "client-per-request",
-         "{call}() builds a new client/pool on every request in {function}(); create it "
-         "once in the lifespan and hand it out with a dependency",
+         "{call}() opens a new {what} on every request in {kind} {function}(); create "
+         "{instead} once in the lifespan and hand it out with a dependency",
          "A client, engine or pool constructed inside a request-path function."),
     Rule("FBP402", "on-event-handler",
-         "{what} is deprecated; use a lifespan: `@asynccontextmanager async def "
-         "lifespan(app): <startup>; yield; <shutdown>` and `FastAPI(lifespan=lifespan)`",
+         "{what} is deprecated and its handlers stop running once the app has a lifespan; "
+         "use a lifespan: `@asynccontextmanager async def lifespan(app): <startup>; yield; "
+         "<shutdown>` and `FastAPI(lifespan=lifespan)`",
          "`on_event`, `add_event_handler`, `on_startup=`/`on_shutdown=`."),
     Rule("FBP403", "outbound-call-without-timeout",
          "{call}() {problem}: a hung upstream holds a worker until the client gives up; "

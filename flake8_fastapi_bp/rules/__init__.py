@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import event_loop
+from . import event_loop, resources
 
-FAMILIES: tuple[ModuleType, ...] = (event_loop,)
+FAMILIES: tuple[ModuleType, ...] = (event_loop, resources)
