@@ -55,8 +55,8 @@ _RULES = [
          "Blocking sockets, `smtplib`/`ftplib`, `Future.result`, `queue.Queue`, thread "
          "locks, `input` inside an async function."),
     Rule("FBP107", "blocking-call-via-helper",
-         "{call}() blocks the event loop inside async function {function}(): {chain}; "
-         "offload it with `await run_in_threadpool({callee}, ...)` or make the helper async",
+         "{call}() blocks the event loop inside async function {function}() via {chain}; "
+         "{fix}",
          "A sync project function called from async code reaches a blocking call "
          "(followed across modules)."),
     Rule("FBP108", "coroutine-not-awaited",

@@ -4,10 +4,20 @@
 which chain?" Used by FBP107 (blocking), FBP203 (heavy/sleeping background tasks),
 FBP204 (mail sent by a helper), FBP403 (helpers without timeouts).
 
-A summary is the shortest chain found, explored at most ``MAX_DEPTH`` project functions
-deep, computed once per (function, kind) per process. Only sync project functions are
-followed (an ``async def`` callee is a coroutine: calling it does not run its body).
-Calls inside nested ``def``/``class``/``lambda`` are not part of a function.
+A chain is found breadth-first, so it is the shortest one (ties: the earliest call in
+source order), explored at most ``MAX_DEPTH`` project functions deep; cycles and
+recursion end because a function is visited once per search. What each function calls
+and its first leaf call are computed once per function per process; each answer is
+cached per (function, kind, depth). A ``kind`` names one ``leaf`` test: callers must use
+a different kind for a different test.
+
+Only calls that run the callee's body right away are followed: sync project functions
+and methods, and constructors (``__init__``). Not followed: ``async def`` callees (calling
+one creates a coroutine), functions wrapped by a decorator that moves them off the
+caller's thread (``apis.coroutines.CONVERTING_DECORATORS``), and generator functions
+unless iterated on the spot (``for``, ``list(...)``...) or used through
+``@contextmanager``. Calls inside nested ``def``/``class``/``lambda`` are not part of a
+function, and a function *passed* (not called) to ``run_in_threadpool`` & co. is no call.
 """
 
 from __future__ import annotations
@@ -15,16 +25,21 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
+from .apis.coroutines import CONVERTING_DECORATORS
 from .resolve.module import ModuleInfo
 from .resolve.names import Definition, Resolver, own_nodes
 
 MAX_DEPTH = 10
-MAX_VISITS = 20_000
+MAX_VISITS = 5_000
 
 # leaf(module, call) -> a label (e.g. the code "FBP102") when ``call`` is a leaf.
 Leaf = Callable[[ModuleInfo, ast.Call], "str | None"]
+
+# Builtins that iterate their argument at once: ``list(rows())`` runs the generator.
+CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
+                       "max", "any", "all", "next", "enumerate", "zip", "map", "filter"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ class Chain:
 
 
 def location(module: ModuleInfo) -> str:
+    """The module's path as flake8 users see it: relative to the working directory."""
     if module.path is None:
         return module.name or "?"
     try:
@@ -56,7 +72,7 @@ def location(module: ModuleInfo) -> str:
     return str(module.path) if relative.startswith("..") else relative
 
 
-def callable_body(definition: Definition) -> ast.AST | None:
+def callable_body(definition: Definition) -> ast.FunctionDef | None:
     """The sync function a call runs: a def, or a class's ``__init__``."""
     node = definition.node
     if isinstance(node, ast.FunctionDef):
@@ -68,74 +84,165 @@ def callable_body(definition: Definition) -> ast.AST | None:
     return None
 
 
+def runs_on_call(resolver: Resolver, module: ModuleInfo, call: ast.Call,
+                 definition: Definition) -> bool:
+    """Does ``call`` (in ``module``) run the sync body of ``definition`` right away?"""
+    body = callable_body(definition)
+    if body is None or _converted(resolver, definition.module, body):
+        return False
+    if not _is_generator(body) or _decorated_with(resolver, definition.module, body,
+                                                  "contextlib.contextmanager"):
+        return True
+    return _iterated_on_the_spot(module, call)
+
+
+@dataclass(frozen=True)
+class _Step:
+    module: ModuleInfo
+    body: ast.FunctionDef
+    previous: _Step | None
+
+
 class CallGraph:
-    """Shortest chains to leaf calls, cached per (function, kind) for the process."""
+    """Shortest chains to leaf calls; per-function facts cached for the process."""
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
-        self._cache: dict[tuple[str, int], tuple[int, Chain | None]] = {}
-        self._active: set[int] = set()
-        self._visits = 0
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf,
               depth: int) -> Chain | None:
         """The shortest chain from calling ``definition`` to a leaf, within ``depth``
         project functions (``depth`` 1: only the function's own body)."""
         depth = min(depth, MAX_DEPTH)
-        if depth <= 0:
-            return None
-        self._visits = 0
-        found = self._summary(definition, kind, leaf, depth)
-        return found if found is not None and found.length <= depth else None
-
-    def _summary(self, definition: Definition, kind: str, leaf: Leaf,
-                 depth: int) -> Chain | None:
         body = callable_body(definition)
-        if body is None or depth <= 0:
+        if depth <= 0 or body is None:
             return None
-        key = (kind, id(body))
-        cached = self._cache.get(key)
-        if cached is not None and (cached[0] >= depth or cached[1] is not None
-                                   and cached[1].length <= depth):
-            return cached[1]
-        if id(body) in self._active or self._visits > MAX_VISITS:
-            return None  # a cycle, or a pathological graph: unknown, not cached
-        self._visits += 1
-        self._active.add(id(body))
-        try:
-            result = self._explore(definition.module, body, kind, leaf, depth)
-        finally:
-            self._active.discard(id(body))
-        self._cache[key] = (depth, result)
-        return result
+        key = (f"chain:{kind}:{depth}", id(body))
+        cache = definition.module.cache
+        if key not in cache:
+            cache[key] = self._search(_Step(definition.module, body, None), kind, leaf, depth)
+        return cache[key]  # type: ignore[return-value]
 
-    def _explore(self, module: ModuleInfo, body: ast.AST, kind: str, leaf: Leaf,
-                 depth: int) -> Chain | None:
-        name = getattr(body, "name", "?")
-        if name == "__init__":
-            owner = module.parents.get(body)
-            name = getattr(owner, "name", name)
-        calls = sorted((n for n in own_nodes(body) if isinstance(n, ast.Call)),
-                       key=lambda c: (c.lineno, c.col_offset))
-        for call in calls:
-            label = leaf(module, call)
-            if label is not None:
-                return Chain((name, _leaf_name(call)), label, module, call)
-        best: Chain | None = None
-        for call in calls:
-            callee = self.resolver.definition(module, call)
-            if callee is None or isinstance(callee.node, ast.AsyncFunctionDef):
+    def _search(self, start: _Step, kind: str, leaf: Leaf, depth: int) -> Chain | None:
+        """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
+        level, seen, visits = [start], {id(start.body)}, 0
+        for number in range(1, depth + 1):
+            for step in level:
+                found = self._leaf_call(step, kind, leaf)
+                if found is not None:
+                    return _chain_to(step, *found)
+            if number == depth:
+                break
+            following: list[_Step] = []
+            for step in level:
+                for callee in self._callees(step):
+                    if id(callee.body) not in seen:
+                        seen.add(id(callee.body))
+                        following.append(_Step(callee.module, callee.body, step))
+            visits += len(following)
+            if not following or visits > MAX_VISITS:
+                return None  # nothing more to follow, or a pathological graph: unknown
+            level = following
+        return None
+
+    def _leaf_call(self, step: _Step, kind: str, leaf: Leaf) -> tuple[ast.Call, str] | None:
+        """The first leaf call in the function's own body, in source order."""
+        key = (f"leaf:{kind}", id(step.body))
+        cache = step.module.cache
+        if key not in cache:
+            cache[key] = None
+            for call in _calls(step.body):
+                label = leaf(step.module, call)
+                if label is not None:
+                    cache[key] = (call, label)
+                    break
+        return cache[key]  # type: ignore[return-value]
+
+    def _callees(self, step: _Step) -> list[_Step]:
+        """Project functions whose body runs when ``step`` runs, in source order."""
+        key = ("callees", id(step.body))
+        cache = step.module.cache
+        if key not in cache:
+            cache[key] = list(self._find_callees(step.module, step.body))
+        return cache[key]  # type: ignore[return-value]
+
+    def _find_callees(self, module: ModuleInfo, body: ast.FunctionDef) -> Iterator[_Step]:
+        for call in _calls(body):
+            if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
-            sub = self._summary(callee, kind, leaf, depth - 1)
-            if sub is not None and (best is None or sub.length + 1 < best.length):
-                best = Chain((name, *sub.names), sub.label, sub.module, sub.leaf)
-        return best
+            definition = self.resolver.definition(module, call)
+            if definition is None or not runs_on_call(self.resolver, module, call, definition):
+                continue
+            callee = callable_body(definition)
+            if callee is not None:
+                yield _Step(definition.module, callee, None)
+
+
+def _calls(body: ast.AST) -> list[ast.Call]:
+    return sorted((n for n in own_nodes(body) if isinstance(n, ast.Call)),
+                  key=lambda c: (c.lineno, c.col_offset))
+
+
+def _chain_to(step: _Step, call: ast.Call, label: str) -> Chain:
+    names = [_leaf_name(call)]
+    current: _Step | None = step
+    while current is not None:
+        names.append(_function_name(current.module, current.body))
+        current = current.previous
+    return Chain(tuple(reversed(names)), label, step.module, call)
+
+
+def _function_name(module: ModuleInfo, body: ast.FunctionDef) -> str:
+    """``helper``, ``Client.fetch``; a constructor is named after its class."""
+    owner = module.parents.get(body)
+    if isinstance(owner, ast.ClassDef):
+        return owner.name if body.name == "__init__" else f"{owner.name}.{body.name}"
+    return body.name
 
 
 def _leaf_name(call: ast.Call) -> str:
     from .context import display_name
 
     return display_name(call.func)
+
+
+def _is_generator(function: ast.FunctionDef) -> bool:
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(function))
+
+
+def _decorator_names(resolver: Resolver, module: ModuleInfo,
+                     function: ast.FunctionDef) -> Iterator[str | None]:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        yield resolver.qualname(module, target)
+
+
+def _decorated_with(resolver: Resolver, module: ModuleInfo, function: ast.FunctionDef,
+                    name: str) -> bool:
+    return any(found == name for found in _decorator_names(resolver, module, function))
+
+
+def _converted(resolver: Resolver, module: ModuleInfo, function: ast.FunctionDef) -> bool:
+    """Wrapped so that calling it no longer runs the body on the caller's thread."""
+    if not function.decorator_list:
+        return False
+    return any(found in CONVERTING_DECORATORS
+               for found in _decorator_names(resolver, module, function))
+
+
+def _iterated_on_the_spot(module: ModuleInfo, call: ast.Call) -> bool:
+    """``for x in gen()``, ``[... for x in gen()]``, ``list(gen())``, ``yield from gen()``."""
+    parent = module.parents.get(call)
+    if isinstance(parent, (ast.For, ast.comprehension)):
+        return parent.iter is call
+    if isinstance(parent, ast.YieldFrom):
+        return True
+    if isinstance(parent, ast.Call) and call in parent.args:
+        func = parent.func
+        if isinstance(func, ast.Name) and func.id in CONSUMERS:
+            return True
+        return isinstance(func, ast.Attribute) and func.attr == "join"
+    return False
 
 
 _GRAPHS: dict[int, CallGraph] = {}

@@ -182,6 +182,14 @@ class Resolver:
         finally:
             self._active.discard(marker)
 
+    def _declared_instance(self, declared: str) -> Value:
+        """An instance of an annotated type; a project class keeps its definition so that
+        its methods can be followed (``svc: Service`` then ``svc.run()``)."""
+        found = self.lookup(declared)
+        if found is not None and isinstance(found[1].node, ast.ClassDef):
+            return Value(declared, True, Definition(found[0], found[1].node))
+        return Value(declared, True)
+
     # ----- values -----------------------------------------------------------------------
     def _value(self, module: ModuleInfo, expr: ast.AST) -> Value | None:
         if isinstance(expr, ast.Name):
@@ -253,7 +261,7 @@ class Resolver:
             if binding.annotation is not None:
                 declared = self.annotation_type(module, binding.annotation)
                 if declared is not None:
-                    return Value(declared, True)
+                    return self._declared_instance(declared)
             if isinstance(binding.value, ast.Constant) and binding.value.value is None:
                 return Value("builtins.NoneType", True)
             return self.value(module, binding.value)
@@ -266,7 +274,7 @@ class Resolver:
     def _param_value(self, module: ModuleInfo, scope: Scope, binding: Binding) -> Value | None:
         declared = self.annotation_type(module, binding.annotation)
         if declared is not None:
-            return Value(declared, True)
+            return self._declared_instance(declared)
         injected = self._dependency_value(module, binding.value)
         if injected is not None:
             return injected
@@ -462,7 +470,7 @@ class Resolver:
         module = definition.module
         declared = self._declared_result(module, node, injected)
         if declared is not None:
-            return Value(declared, True)
+            return self._declared_instance(declared)
         returned = list(_result_expressions(node, yields=injected and _is_generator(node)))
         if not returned or (_is_generator(node) and not injected):
             return None
@@ -522,7 +530,7 @@ class Resolver:
         if isinstance(node, ast.AnnAssign):
             declared = self.annotation_type(module, node.annotation)
             if declared is not None:
-                return Value(declared, True)
+                return self._declared_instance(declared)
         if isinstance(node.value, ast.Constant) and node.value.value is None:
             return Value("builtins.NoneType", True)
         return self.value(module, node.value)

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import event_loop, resources
+from . import coroutines, event_loop, resources, threadpool
 
-FAMILIES: tuple[ModuleType, ...] = (event_loop, resources)
+FAMILIES: tuple[ModuleType, ...] = (event_loop, coroutines, threadpool, resources)

@@ -1,7 +1,8 @@
-"""Event loop family: blocking calls written directly in an async function.
+"""Event loop family: blocking work on the event loop thread.
 
 Codes: FBP101 blocking-sleep, FBP102 sync-http-call, FBP103 sync-database-call,
-FBP104 blocking-file-io, FBP105 blocking-subprocess, FBP106 other-blocking-call.
+FBP104 blocking-file-io, FBP105 blocking-subprocess, FBP106 other-blocking-call,
+FBP107 blocking-call-via-helper, FBP110 nested-event-loop.
 """
 
 from __future__ import annotations
@@ -11,16 +12,23 @@ from functools import lru_cache
 from typing import Iterator
 
 from ..apis.blocking import Blocking, REPLACEMENT_BY_CODE, blocking_kind
+from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
+from ..resolve.module import ModuleInfo
+from ..resolve.names import Definition, Resolver, own_nodes
 from ..settings import Settings
+from ..summaries import Leaf, call_graph, callable_body, runs_on_call
 
-CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
+CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
+LOOP_RUNNER_METHODS = frozenset(name.rpartition(".")[2] for name in LOOP_RUNNERS)
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
     yield from blocking_calls(ctx)
+    yield from blocking_helpers(ctx)
+    yield from nested_event_loops(ctx)
 
 
 def blocking_calls(ctx: FileContext) -> Iterator[Report]:
@@ -33,6 +41,78 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
         yield ctx.report(kind.code, call, call=display_name(call.func),
                          function=function.name, replacement=kind.replacement,
                          def_hint=def_hint(ctx, function))
+
+
+def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
+    """FBP107: an async function calls a sync project function that reaches a FBP101-106
+    call within ``--fbp-call-depth`` project functions."""
+    depth = ctx.settings.call_depth
+    if depth <= 0:
+        return
+    extra = extra_blocking_calls(ctx.settings)
+    kind, leaf = blocking_leaf(ctx.resolver, ctx.settings)
+    graph = call_graph(ctx.resolver)
+    for call, function in ctx.calls_in_async_functions():
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            continue
+        if blocking_kind(ctx.callee(call), extra) is not None:
+            continue  # FBP101-106 already report this very call
+        definition = ctx.definition(call)
+        if definition is None or not runs_on_call(ctx.resolver, ctx.module, call, definition):
+            continue
+        chain = graph.chain(definition, kind, leaf, depth)
+        if chain is not None:
+            yield ctx.report("FBP107", call, call=display_name(call.func),
+                             function=function.name, chain=chain.text(),
+                             fix=offload_advice(call, definition))
+
+
+def offload_advice(call: ast.Call, definition: Definition) -> str:
+    """What to write instead: a generator is iterated, anything else is called."""
+    name = display_name(call.func)
+    body = callable_body(definition)
+    if body is not None and any(isinstance(n, (ast.Yield, ast.YieldFrom))
+                                for n in own_nodes(body)):
+        return (f"iterate it with `async for ... in iterate_in_threadpool({name}(...))` "
+                "or make the helper async")
+    return f"offload it with `await run_in_threadpool({name}, ...)` or make the helper async"
+
+
+def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
+    """The call-graph kind and leaf test of FBP107: a FBP101-106 call, extras included."""
+    extra = extra_blocking_calls(settings)
+
+    def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
+        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+            return None
+        found = blocking_kind(resolver.callee(module, call), extra)
+        return found.code if found is not None else None
+
+    # The kind keys the per-function cache, so it must change with the extra calls.
+    return "blocking:" + ",".join(f"{n}={c}" for n, c in sorted(settings.blocking_calls)), leaf
+
+
+def nested_event_loops(ctx: FileContext) -> Iterator[Report]:
+    """FBP110: ``asyncio.run`` / ``run_until_complete`` inside an async function."""
+    if imports_any(ctx.module, REENTRANT_LOOP_PATCHES):
+        return  # nest_asyncio makes the running loop re-entrant on purpose
+    for call, function in ctx.calls_in_async_functions():
+        if simple_name(call.func) in LOOP_RUNNER_METHODS and ctx.callee(call) in LOOP_RUNNERS:
+            yield ctx.report("FBP110", call, call=display_name(call.func),
+                             function=function.name)
+
+
+def simple_name(func: ast.expr) -> str | None:
+    """``run`` for ``asyncio.run`` and ``run``: a cheap filter before resolving."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
+def imports_any(module: ModuleInfo, roots: frozenset[str]) -> bool:
+    """Does the module import (at top level) a package whose root is in ``roots``?"""
+    return any(binding.kind == "import" and binding.target.partition(".")[0] in roots
+               for bindings in module.module_scope.bindings.values() for binding in bindings)
 
 
 def def_hint(ctx: FileContext, function: ast.AsyncFunctionDef) -> str:

@@ -1,0 +1,183 @@
+"""FBP107 and the shared call graph: the depth option, the message, extra blocking
+calls, and the per-process summaries (cycles end, answers are cached)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fixture_runner import FIXTURES, run_plugin, settings_for
+from flake8_fastapi_bp.plugin import Plugin, resolver_for
+from flake8_fastapi_bp.resolve.names import Definition
+from flake8_fastapi_bp.resolve.project import module_for_file
+from flake8_fastapi_bp.settings import Settings
+from flake8_fastapi_bp.summaries import call_graph
+
+PROJECT = FIXTURES / "fbp107_project"
+API = PROJECT / "shop" / "api.py"
+# Helpers called from get_price() and how many project functions lead to requests.get.
+PRICE_HELPERS = {"fetch_rate(currency)": 1, "price_in(amount, currency)": 2,
+                 "quote(amount, currency)": 3, "total([amount], currency)": 4}
+
+
+def line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
+
+
+def fbp107_lines(path: Path, args: list[str]) -> set[int]:
+    return {line for line, code in run_plugin(path, args) if code == "FBP107"}
+
+
+def messages(path: Path, args: list[str] | None = None) -> list[tuple[int, str]]:
+    source = path.read_text(encoding="utf-8")
+    Plugin.settings = settings_for(args or [])
+    try:
+        plugin = Plugin(ast.parse(source), str(path), source.splitlines(keepends=True))
+        return [(line, text) for line, _, text, _ in plugin.run()]
+    finally:
+        Plugin.settings = Settings()
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    (root / "setup.cfg").parent.mkdir(parents=True, exist_ok=True)
+    (root / "setup.cfg").write_text("", encoding="utf-8")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 4, 5])
+def test_depth_counts_project_functions_in_the_chain(depth: int) -> None:
+    found = fbp107_lines(API, [f"--fbp-call-depth={depth}"])
+    for call, length in PRICE_HELPERS.items():
+        assert (line_of(API, call) in found) == (length <= depth), (call, depth)
+
+
+def test_depth_zero_turns_fbp107_off_only() -> None:
+    codes = {code for _, code in run_plugin(API, ["--fbp-call-depth=0"])}
+    assert "FBP107" not in codes
+    assert {"FBP102", "FBP108"} <= codes
+
+
+def test_default_depth_is_three() -> None:
+    assert fbp107_lines(API, []) == fbp107_lines(API, ["--fbp-call-depth=3"])
+    assert line_of(API, "quote(amount, currency)") in fbp107_lines(API, [])
+
+
+def test_message_names_the_chain_and_the_blocking_call(monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    monkeypatch.chdir(PROJECT)
+    line = line_of(API, "price = price_in(amount, currency)")
+    blocking = line_of(PROJECT / "shop" / "rates.py", "requests.get(")
+    assert (line, "FBP107 price_in() blocks the event loop inside async function "
+                  "get_price() via price_in() -> fetch_rate() -> requests.get() "
+                  f"(shop/rates.py:{blocking}); offload it with "
+                  "`await run_in_threadpool(price_in, ...)` or make the helper async"
+            ) in messages(API)
+
+
+def test_message_names_methods_with_their_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECT)
+    line = line_of(API, "second = cached.latest_cached(currency)")
+    [text] = [text for found, text in messages(API) if found == line]
+    blocking = line_of(PROJECT / "shop" / "clients.py", "self.session.get(")
+    assert ("via CachedRates.latest_cached() -> RateClient.latest() -> RateClient._get() "
+            f"-> self.session.get() (shop/clients.py:{blocking});") in text
+
+
+EXTRA = {
+    "pkg/__init__.py": "",
+    "pkg/legacy.py": """
+        def lookup(key):
+            return {"key": key}
+    """,
+    "pkg/helpers.py": """
+        from pkg.legacy import lookup
+
+
+        def find(key):
+            return lookup(key)
+    """,
+    "pkg/api.py": """
+        from pkg.helpers import find
+        from pkg.legacy import lookup
+
+
+        async def handler(key):
+            direct = lookup(key)
+            return direct, find(key)
+    """,
+}
+
+
+def test_extra_blocking_calls_are_followed_through_helpers(tmp_path: Path) -> None:
+    api = write_project(tmp_path / "extra", EXTRA) / "pkg" / "api.py"
+    assert run_plugin(api, []) == []
+    reported = sorted(run_plugin(api, ["--fbp-blocking-calls=pkg.legacy.lookup=FBP103"]))
+    # The direct call is FBP103 (and only that); the helper that reaches it is FBP107.
+    assert reported == [(line_of(api, "direct = lookup"), "FBP103"),
+                        (line_of(api, "find(key)"), "FBP107")]
+
+
+CYCLE = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": """
+        import time
+
+        from pkg import b
+
+
+        def first(n):
+            return b.second(n)
+
+
+        def third(n):
+            b.second(n)
+            return time.sleep(n)
+    """,
+    "pkg/b.py": """
+        from pkg import a
+
+
+        def second(n):
+            return a.first(n) if n > 1 else a.third(n)
+    """,
+}
+
+
+def load(path: Path):
+    source = path.read_text(encoding="utf-8")
+    project, module = module_for_file(path, ast.parse(source), None, register=True)
+    return module, resolver_for(project)
+
+
+def definition_of(module, name: str) -> Definition:
+    [node] = [f for f in module.functions if f.name == name]
+    return Definition(module, node)
+
+
+def test_cycles_end_and_answers_are_cached(tmp_path: Path) -> None:
+    module, resolver = load(write_project(tmp_path / "cycle", CYCLE) / "pkg" / "a.py")
+    asked: list[int] = []
+
+    def sleeps(leaf_module, call):
+        asked.append(call.lineno)
+        return "sleep" if ast.unparse(call.func) == "time.sleep" else None
+
+    graph = call_graph(resolver)
+    first = definition_of(module, "first")
+    assert graph.chain(first, "test-sleep", sleeps, 1) is None
+    assert graph.chain(first, "test-sleep", sleeps, 2) is None
+    found = graph.chain(first, "test-sleep", sleeps, 3)
+    assert found is not None and found.names == ("first", "second", "third", "time.sleep")
+    calls_seen = len(asked)
+    assert graph.chain(first, "test-sleep", sleeps, 3) is found
+    assert graph.chain(definition_of(module, "third"), "test-sleep", sleeps, 3).length == 1
+    assert len(asked) == calls_seen  # every function's leaf calls were looked at once
+    assert graph.chain(first, "other-kind", lambda m, c: None, 10) is None
