@@ -22,7 +22,13 @@ ALLOWED_NAMES = PURE_BUILTINS | {"HTTPException"}
 def check(ctx: FileContext) -> Iterator[Report]:
     for function in ctx.module.functions:
         if isinstance(function, ast.FunctionDef) and is_pure_sync_dependency(ctx, function):
-            yield ctx.report("FBP111", function, function=function.name)
+            yield ctx.report("FBP111", function, function=method_name(ctx, function))
+
+
+def method_name(ctx: FileContext, function: ast.FunctionDef) -> str:
+    """``pagination``; ``Checker.__call__`` for a method."""
+    owner = ctx.module.parents.get(function)
+    return f"{owner.name}.{function.name}" if isinstance(owner, ast.ClassDef) else function.name
 
 
 def is_pure_sync_dependency(ctx: FileContext, function: ast.FunctionDef) -> bool:
