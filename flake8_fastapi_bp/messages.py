@@ -128,19 +128,19 @@ _RULES = [
          "An outbound HTTP call on the request path without a timeout."),
     # FBP5xx - security and production settings
     Rule("FBP501", "docs-exposed",
-         "FastAPI() leaves Swagger UI, ReDoc and the OpenAPI schema public; set "
-         "openapi_url=None (or docs_url/redoc_url) for production, e.g. from settings",
+         "FastAPI() publishes {exposed} to anyone; pass openapi_url=None in production, "
+         "e.g. `openapi_url=\"/openapi.json\" if settings.show_docs else None`",
          "`FastAPI(...)` without a decision on `openapi_url`/`docs_url`/`redoc_url`."),
     Rule("FBP502", "hardcoded-secret",
-         "hard-coded secret in {name}; read it from the environment or a secret store "
-         "(e.g. a pydantic-settings field without a default)",
+         "hard-coded secret in {name} ships with every copy of the code; read it from the "
+         "environment or a secret store (e.g. a pydantic-settings field without a default)",
          "A string literal bound to a secret-like name."),
     Rule("FBP503", "debug-enabled",
-         "{what} in code that ships; read it from settings and keep it off in production",
+         "{what} {effect}; read the flag from settings so production runs with it off",
          "`FastAPI(debug=True)`, `Starlette(debug=True)`, `uvicorn.run(reload=True)`."),
     Rule("FBP504", "cors-wildcard-credentials",
-         "CORS allows any origin together with allow_credentials=True; list the trusted "
-         "origins explicitly",
+         "CORSMiddleware with {origins} and allow_credentials=True lets any website make "
+         "requests with your users' cookies; list the trusted origins explicitly",
          "`CORSMiddleware` with `*` origins and credentials."),
     Rule("FBP505", "server-started-on-import",
          "uvicorn.run() at module level starts a server whenever the module is imported "

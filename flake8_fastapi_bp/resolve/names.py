@@ -141,6 +141,31 @@ class Resolver:
             cache[key] = self._guarded(key, lambda: self._function_result(definition, injected))
         return cache[key]  # type: ignore[return-value]
 
+    def bound_expression(self, module: ModuleInfo, expr: ast.expr,
+                         depth: int = 0) -> tuple[ModuleInfo, ast.expr] | None:
+        """The expression a name stands for: a name (or ``mod.NAME`` of a project module)
+        bound exactly once by an assignment with a value, followed through name-to-name
+        assignments (``ORIGINS = ["*"]``); any other expression stands for itself.
+        None when the name is unknown, rebound, or bound by anything else."""
+        if depth > 8:
+            return None
+        found: tuple[ModuleInfo, Binding] | None = None
+        if isinstance(expr, ast.Name):
+            bound = self._bindings(module, expr.id, module.scope_of(expr))
+            if bound is None or len(bound[1]) != 1:
+                return None
+            found = (module, bound[1][0])
+        elif isinstance(expr, ast.Attribute):
+            base = self.qualname(module, expr.value)
+            found = self.lookup(f"{base}.{expr.attr}") if base else None
+        else:
+            return module, expr
+        if found is not None and found[1].kind == "import":
+            found = self.lookup(found[1].target)
+        if found is None or found[1].kind != "assign" or found[1].value is None:
+            return None
+        return self.bound_expression(found[0], found[1].value, depth + 1)
+
     def lookup(self, qualname: str, depth: int = 0) -> tuple[ModuleInfo, Binding] | None:
         """The module-level binding of a project name, following re-exports."""
         if depth > 8:

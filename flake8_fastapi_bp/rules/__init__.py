@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import coroutines, event_loop, resources, threadpool
+from . import coroutines, event_loop, logs, resources, security, threadpool
 
-FAMILIES: tuple[ModuleType, ...] = (event_loop, coroutines, threadpool, resources)
+FAMILIES: tuple[ModuleType, ...] = (event_loop, coroutines, threadpool, resources, security, logs)

@@ -1,0 +1,157 @@
+"""FBP502 data: what a secret-like name is, which names only describe a secret, which
+values are obviously not secrets, the calls whose arguments carry secrets; and the small
+predicates that read these tables (no tree walking here).
+
+Names are compared as lower-case words: ``SECRET_KEY`` -> ``secret key``,
+``tokenUrl`` -> ``token url``, ``X-API-Key`` -> ``x api key``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A name holds a secret when one of its words is one of these ...
+SECRET_WORDS = frozenset({
+    "secret", "secrets", "password", "passwd", "pwd", "passphrase", "token",
+    "apikey", "privatekey", "accesskey", "secretkey", "clientsecret",
+    "credential", "credentials",
+})
+# ... or two consecutive words are one of these ...
+SECRET_PAIRS = frozenset({("api", "key"), ("private", "key"), ("access", "key")})
+# ... or a glued word ends with one of these (``dbpassword``, ``jwtsecret``, ``authtoken``;
+# not ``tokenizer`` or ``secretary``).
+SECRET_ENDINGS = ("password", "passwd", "secret", "token", "apikey")
+
+# The name describes a secret rather than holding it when its LAST word is one of these
+# (``token_url``, ``password_field``, ``api_key_header``, ``secret_key_name``, ``token_type``).
+DESCRIPTIVE_LAST_WORDS = frozenset({
+    "url", "urls", "uri", "path", "file", "filename", "name", "field", "header", "type",
+    "algorithm", "algorithms", "alg", "env", "var", "prefix", "suffix", "length", "len",
+    "reason", "endpoint", "message", "msg", "id", "ids", "dir", "directory", "label",
+    "title", "placeholder", "hint", "help", "description", "pattern", "regex", "format",
+    "scheme", "column", "route", "template", "location", "policy",
+})
+# ... or ANY of its words is one of these: durations and sizes (``token_expire_minutes``,
+# ``password_min_length``), error conditions (``invalid_token``), and digests
+# (``hashed_password``: a hash is the stored form, not the secret).
+DESCRIPTIVE_ANY_WORDS = frozenset({
+    "max", "min", "count", "limit", "ttl", "timeout", "lifetime", "invalid", "error",
+    "errors", "err", "missing", "wrong", "incorrect", "mismatch", "failed", "failure",
+})
+DESCRIPTIVE_WORD_STARTS = ("expir", "hash")
+
+# Values that are obviously not secrets.
+NOT_SECRET_VALUES = frozenset({
+    "bearer", "basic", "digest", "true", "false", "none", "null", "yes", "no", "on", "off",
+    # JWT algorithms and password-hash schemes: names of how, not secrets
+    "hs256", "hs384", "hs512", "rs256", "rs384", "rs512", "es256", "es384", "es512",
+    "ps256", "ps384", "ps512", "eddsa", "bcrypt", "argon2", "scrypt", "pbkdf2_sha256",
+    "sha256_crypt", "sha512_crypt",
+})
+ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# Filled in at run time: ``{password}``, ``${API_KEY}``, ``%(pw)s``, ``%s``.
+TEMPLATE_FIELD = re.compile(r"\{[^{}]*\}|\$\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%\([^)]*\)[sdr]|%s")
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+FILE_PATH = re.compile(r"^(?:/|\./|\.\./|~/)|^[\w./-]+\.(?:pem|key|crt|cer|der|p12|pfx|json"
+                       r"|ya?ml|txt|env|ini|cfg|toml)$", re.IGNORECASE)
+BRACKETED = re.compile(r"^(?:<.*>|\[.*\])$", re.DOTALL)
+
+# Values that are secrets whatever their name: a URL/DSN with a password, a connection
+# string with ``password=``, a PEM private key.
+URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:(?P<password>[^/@\s]+)@")
+CONNECTION_PASSWORD = re.compile(r"(?:^|[;\s])(?:password|pwd)\s*=\s*(?P<password>[^;\s]+)",
+                                 re.IGNORECASE)
+PEM_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+# Calls whose default (positional index, keyword) is the value bound to the name in the
+# first argument: ``os.getenv("SECRET_KEY", "dev")``.
+ENV_DEFAULT_CALLS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
+# Calls that wrap the bound value (index of the value, keyword): ``Field("x")``,
+# ``SecretStr("x")``, ``Header("x")``; ``os.getenv`` for ``API_KEY = os.getenv("K", "x")``.
+VALUE_WRAPPERS: dict[str, tuple[int, str]] = {
+    "pydantic.Field": (0, "default"),
+    "pydantic.fields.Field": (0, "default"),
+    "sqlmodel.Field": (0, "default"),
+    "pydantic.SecretStr": (0, "secret_value"),
+    "pydantic.SecretBytes": (0, "secret_value"),
+    "pydantic.types.SecretStr": (0, "secret_value"),
+    "pydantic.types.SecretBytes": (0, "secret_value"),
+    **{f"fastapi.{param}": (0, "default")
+       for param in ("Query", "Header", "Cookie", "Body", "Form", "Path")},
+    **{f"fastapi.param_functions.{param}": (0, "default")
+       for param in ("Query", "Header", "Cookie", "Body", "Form", "Path")},
+    **{name: (1, "default") for name in ENV_DEFAULT_CALLS},
+}
+WRAPPER_NAMES = frozenset(name.rpartition(".")[2] for name in VALUE_WRAPPERS)
+
+# JWT libraries: the signing/verification key is the second argument or ``key=``.
+JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode",
+                       "jwt.api_jwt.encode", "jwt.api_jwt.decode"})
+
+# Dicts and keywords that hold OpenAPI examples: documentation, not configuration.
+EXAMPLE_CONTAINERS = frozenset({"example", "examples", "openapi_examples", "schema_extra",
+                                "json_schema_extra"})
+
+# Test modules (pytest's own file names): credentials there are fixtures.
+TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_ASSIGNMENT = re.compile(r"\b\w+\s*=")
+
+
+def name_words(name: str) -> list[str]:
+    """``SECRET_KEY`` -> ``["secret", "key"]``; ``tokenUrl`` -> ``["token", "url"]``."""
+    return [word.lower() for word in _WORD.findall(name)]
+
+
+def is_secret_name(name: str, extra: re.Pattern[str] | None = None) -> bool:
+    """Does ``name`` hold a secret (and not merely describe one)?"""
+    words = name_words(name)
+    if not words or describes_secret(words):
+        return False
+    return holds_secret(words) or (extra is not None and extra.search(name) is not None)
+
+
+def holds_secret(words: list[str]) -> bool:
+    if any(word in SECRET_WORDS or word.endswith(SECRET_ENDINGS) for word in words):
+        return True
+    return any(pair in SECRET_PAIRS for pair in zip(words, words[1:]))
+
+
+def describes_secret(words: list[str]) -> bool:
+    if words[-1] in DESCRIPTIVE_LAST_WORDS:
+        return True
+    return any(word in DESCRIPTIVE_ANY_WORDS or word.startswith(DESCRIPTIVE_WORD_STARTS)
+               for word in words)
+
+
+def is_secret_whatever_the_name(value: str) -> bool:
+    """A URL/DSN or connection string with a password, or a PEM private key."""
+    found = URL_PASSWORD.match(value)
+    if found is None and len(_ASSIGNMENT.findall(value)) >= 2:
+        found = CONNECTION_PASSWORD.search(value)
+    if found is not None and not is_template(found.group("password")):
+        return True
+    return PEM_PRIVATE_KEY.search(value) is not None
+
+
+def is_template(text: str) -> bool:
+    return TEMPLATE_FIELD.search(text) is not None or BRACKETED.match(text) is not None
+
+
+def is_obviously_not_secret(value: str, name: str | None = None) -> bool:
+    """Values no one would call a secret: empty, prose, a token type, a mask (``***``),
+    an env-var name, a template, a URL without credentials, a path, markup, the name
+    itself (``refresh_token="refresh_token"``)."""
+    text = value.strip()
+    if not text or any(char.isspace() for char in text):
+        return True
+    if text.lower() in NOT_SECRET_VALUES or len(set(text)) == 1:
+        return True
+    if ENV_VAR_NAME.match(text) or is_template(text):
+        return True
+    if URL.match(text) or FILE_PATH.search(text):
+        return True
+    return name is not None and _NOT_ALNUM.sub("", text.lower()) == _NOT_ALNUM.sub(
+        "", name.lower())

@@ -1,0 +1,318 @@
+"""Security and production settings: what ships to production switched the wrong way.
+
+Codes: FBP501 docs-exposed, FBP502 hardcoded-secret, FBP503 debug-enabled,
+FBP504 cors-wildcard-credentials, FBP505 server-started-on-import.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Iterator
+
+from ..apis import secrets
+from ..context import FileContext, Report, display_name
+from ..resolve.module import FUNCTION_TYPES
+
+CODES = ("FBP501", "FBP502", "FBP503", "FBP504", "FBP505")
+
+FASTAPI = "fastapi.FastAPI"
+STARLETTE = "starlette.Starlette"
+UVICORN_RUN = frozenset({"uvicorn.run", "uvicorn.main.run"})
+CORS = "starlette.middleware.cors.CORSMiddleware"
+MIDDLEWARE = "starlette.middleware.Middleware"
+DOC_PAGES = (("docs_url", "Swagger UI"), ("redoc_url", "ReDoc"))
+# An allow_origin_regex that accepts these made-up origins accepts any attacker's site.
+PROBE_ORIGINS = ("https://fbp-probe.invalid", "http://fbp-probe.invalid:8080")
+DEBUG_EFFECT = "sends tracebacks and local details to any client whose request fails"
+RELOAD_EFFECT = "runs a file-watching reloader instead of production workers"
+
+
+def check(ctx: FileContext) -> Iterator[Report]:
+    yield from exposed_docs(ctx)
+    yield from debug_switches(ctx)
+    yield from wildcard_cors_with_credentials(ctx)
+    yield from servers_started_on_import(ctx)
+    yield from hardcoded_secrets(ctx)
+
+
+# ----- FBP501 ----------------------------------------------------------------------------
+def exposed_docs(ctx: FileContext) -> Iterator[Report]:
+    """FBP501: ``FastAPI(...)`` with no decision on openapi_url / docs_url + redoc_url."""
+    for call in ctx.fastapi.app_constructions():
+        if ctx.callee(call) != FASTAPI or _has_unpacking(call):
+            continue
+        given = {keyword.arg for keyword in call.keywords}
+        if "openapi_url" in given or {"docs_url", "redoc_url"} <= given:
+            continue
+        pages = [page for argument, page in DOC_PAGES if argument not in given]
+        yield ctx.report("FBP501", call, exposed=", ".join(pages) + " and the OpenAPI schema")
+
+
+def _has_unpacking(call: ast.Call) -> bool:
+    """``**options`` / ``*args``: what they set is unknown."""
+    return any(k.arg is None for k in call.keywords) or any(
+        isinstance(a, ast.Starred) for a in call.args)
+
+
+# ----- FBP503 / FBP505 -------------------------------------------------------------------
+def debug_switches(ctx: FileContext) -> Iterator[Report]:
+    """FBP503: ``FastAPI(debug=True)``, ``Starlette(debug=True)``, ``uvicorn.run(debug=True)``;
+    ``uvicorn.run(reload=True)`` unless it is the ``__main__`` development launcher."""
+    for call in ctx.fastapi.app_constructions():
+        callee = ctx.callee(call)
+        flag = _keyword(call, "debug")
+        if flag is None and callee == STARLETTE and call.args:
+            flag = call.args[0]  # Starlette(debug, routes, ...)
+        if _is_true(ctx, flag):
+            shown = "FastAPI" if callee == FASTAPI else "Starlette"
+            yield ctx.report("FBP503", call, what=f"{shown}(debug=True)", effect=DEBUG_EFFECT)
+    for call in ctx.module.calls:
+        debug, reload = _keyword(call, "debug"), _keyword(call, "reload")
+        if (debug is None and reload is None) or ctx.callee(call) not in UVICORN_RUN:
+            continue
+        if _is_true(ctx, debug):
+            yield ctx.report("FBP503", call, what="uvicorn.run(debug=True)", effect=DEBUG_EFFECT)
+        elif _is_true(ctx, reload) and not ctx.is_main_guarded(call):
+            yield ctx.report("FBP503", call, what="uvicorn.run(reload=True)",
+                             effect=RELOAD_EFFECT)
+
+
+def servers_started_on_import(ctx: FileContext) -> Iterator[Report]:
+    """FBP505: ``uvicorn.run(...)`` that runs when the module is imported."""
+    for call in ctx.module.calls:
+        if not _runs_on_import(ctx, call) or ctx.callee(call) not in UVICORN_RUN:
+            continue
+        if not ctx.is_main_guarded(call):
+            yield ctx.report("FBP505", call)
+
+
+def _runs_on_import(ctx: FileContext, node: ast.AST) -> bool:
+    """Module level, or a class body at module level (decorators and defaults included)."""
+    scope = ctx.module.scope_of(node)
+    while scope is not None:
+        if isinstance(scope.node, (*FUNCTION_TYPES, ast.Lambda)):
+            return False
+        scope = scope.parent
+    return True
+
+
+# ----- FBP504 ----------------------------------------------------------------------------
+def wildcard_cors_with_credentials(ctx: FileContext) -> Iterator[Report]:
+    """FBP504: CORSMiddleware accepting any origin together with allow_credentials=True."""
+    for call in ctx.module.calls:
+        if not _adds_cors(ctx, call):
+            continue
+        if not _is_true(ctx, _keyword(call, "allow_credentials")):
+            continue
+        origins = _any_origin(ctx, call)
+        if origins is not None:
+            yield ctx.report("FBP504", call, origins=origins)
+
+
+def _adds_cors(ctx: FileContext, call: ast.Call) -> bool:
+    """``app.add_middleware(CORSMiddleware, ...)``, ``Middleware(CORSMiddleware, ...)`` or
+    ``CORSMiddleware(app, ...)``."""
+    name = _written_name(call.func)
+    if name == "CORSMiddleware":
+        return ctx.callee(call) == CORS
+    if name == "add_middleware" and isinstance(call.func, ast.Attribute):
+        middleware = call.args[0] if call.args else _keyword(call, "middleware_class")
+    elif name == "Middleware" and ctx.callee(call) == MIDDLEWARE:
+        middleware = call.args[0] if call.args else _keyword(call, "cls")
+    else:
+        return False
+    return middleware is not None and ctx.qualname(middleware) == CORS
+
+
+def _any_origin(ctx: FileContext, call: ast.Call) -> str | None:
+    """How the call lets every origin in, as written for the message; None if it does not."""
+    origins = _bound(ctx, _keyword(call, "allow_origins"))
+    if _is_star(ctx, origins):
+        return 'allow_origins="*"'
+    if isinstance(origins, (ast.List, ast.Tuple, ast.Set)):
+        if any(_is_star(ctx, _bound(ctx, element)) for element in origins.elts):
+            return 'allow_origins=["*"]'
+    pattern = _bound(ctx, _keyword(call, "allow_origin_regex"))
+    if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) \
+            and _matches_any_origin(pattern.value):
+        return f"allow_origin_regex={pattern.value!r}"
+    return None
+
+
+def _is_star(ctx: FileContext, node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "*"
+
+
+def _matches_any_origin(pattern: str) -> bool:
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError):
+        return False
+    return any(compiled.fullmatch(origin) for origin in PROBE_ORIGINS)
+
+
+# ----- FBP502 ----------------------------------------------------------------------------
+def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
+    """FBP502: a secret literal bound to a secret-like name, a URL with a password, a
+    literal JWT key."""
+    path = ctx.module.path
+    if path is not None and secrets.TEST_MODULE.match(Path(path).name):
+        return  # test credentials are fixtures, not production secrets
+    reported: set[int] = set()
+    for node in ast.walk(ctx.module.tree):
+        for label, name, value in _bindings(ctx, node):
+            for literal in _literals(ctx, value):
+                if id(literal) in reported or not _is_secret(ctx, name, literal):
+                    continue
+                if _in_example(ctx, literal):
+                    continue
+                reported.add(id(literal))
+                yield ctx.report("FBP502", literal, name=label)
+
+
+def _is_secret(ctx: FileContext, name: str | None, literal: ast.Constant) -> bool:
+    """``name`` None: only a value that is a secret whatever its name counts."""
+    value = literal.value
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    if secrets.is_secret_whatever_the_name(text):
+        return True
+    if name is None or secrets.is_obviously_not_secret(text, name):
+        return False
+    return name == "" or secrets.is_secret_name(name, ctx.settings.secret_names)
+
+
+# A binding: (label for the message, the name it binds or "" for a key that is always
+# secret or None when only the value can tell, the bound expression).
+Binding = tuple[str, "str | None", ast.expr]
+
+
+def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[Binding]:
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            yield from _target_bindings(target, node.value)
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        yield from _target_bindings(node.target, node.value)
+    elif isinstance(node, ast.NamedExpr):
+        yield node.target.id, node.target.id, node.value
+    elif isinstance(node, ast.keyword) and node.arg is not None:
+        yield f"{node.arg}=", node.arg, node.value
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                yield f"dict key {key.value!r}", key.value, value
+    elif isinstance(node, ast.arguments):
+        yield from _parameter_defaults(node)
+    elif isinstance(node, ast.Call):
+        yield from _call_bindings(ctx, node)
+
+
+def _target_bindings(target: ast.expr, value: ast.expr) -> Iterator[Binding]:
+    if isinstance(target, ast.Name):
+        yield target.id, target.id, value
+    elif isinstance(target, ast.Attribute):
+        yield ast.unparse(target), target.attr, value
+    elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+            and isinstance(target.slice.value, str):
+        yield ast.unparse(target), target.slice.value, value
+    elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+            and len(target.elts) == len(value.elts):
+        for element, element_value in zip(target.elts, value.elts):
+            yield from _target_bindings(element, element_value)
+
+
+def _parameter_defaults(arguments: ast.arguments) -> Iterator[Binding]:
+    positional = arguments.posonlyargs + arguments.args
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):],
+                     arguments.defaults))
+    pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs,
+                                                     arguments.kw_defaults) if default]
+    for arg, default in pairs:
+        yield f"parameter {arg.arg}", arg.arg, default
+
+
+def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[Binding]:
+    """``os.getenv("SECRET_KEY", "dev")``, ``jwt.encode(claims, "key")``, and positional
+    arguments (only a URL with a password or a private key counts there)."""
+    written = _written_name(call.func)
+    if written in ("getenv", "get", "setdefault") and len(call.args) >= 1:
+        variable = call.args[0]
+        default = call.args[1] if len(call.args) >= 2 else _keyword(call, "default")
+        if isinstance(variable, ast.Constant) and isinstance(variable.value, str) \
+                and default is not None and ctx.callee(call) in secrets.ENV_DEFAULT_CALLS:
+            yield (f"the default of {display_name(call.func)}({variable.value!r})",
+                   variable.value, default)
+    elif written in ("encode", "decode") and ctx.callee(call) in secrets.JWT_CALLS:
+        key = call.args[1] if len(call.args) >= 2 else _keyword(call, "key")
+        if key is not None:
+            yield f"the key passed to {display_name(call.func)}()", "", key
+    for argument in call.args:
+        if isinstance(argument, ast.Constant):
+            yield f"an argument of {display_name(call.func)}()", None, argument
+
+
+def _literals(ctx: FileContext, value: ast.expr, depth: int = 0) -> list[ast.Constant]:
+    """The string literals a binding gives: the value itself, a wrapped default
+    (``Field("x")``, ``SecretStr("x")``, ``os.getenv("K", "x")``), an ``or`` fallback."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
+        return [value]
+    if depth > 3:
+        return []
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return [lit for operand in value.values for lit in _literals(ctx, operand, depth + 1)]
+    if isinstance(value, ast.Call) and _written_name(value.func) in secrets.WRAPPER_NAMES:
+        wrapper = secrets.VALUE_WRAPPERS.get(ctx.callee(value) or "")
+        if wrapper is not None:
+            index, keyword = wrapper
+            inner = value.args[index] if len(value.args) > index else _keyword(value, keyword)
+            return _literals(ctx, inner, depth + 1) if inner is not None else []
+    return []
+
+
+def _in_example(ctx: FileContext, node: ast.AST) -> bool:
+    """Inside an OpenAPI example (``json_schema_extra={"examples": [...]}``,
+    ``Body(examples=...)``, ``schema_extra = {...}``): documentation, not configuration."""
+    child: ast.AST = node
+    for ancestor in ctx.module.ancestors(node):
+        if isinstance(ancestor, ast.keyword) and ancestor.arg in secrets.EXAMPLE_CONTAINERS:
+            return True
+        if isinstance(ancestor, ast.Dict) and child in ancestor.values:
+            key = ancestor.keys[ancestor.values.index(child)]
+            if isinstance(key, ast.Constant) and key.value in secrets.EXAMPLE_CONTAINERS:
+                return True
+        if isinstance(ancestor, (ast.Assign, ast.AnnAssign)):
+            targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
+            return any(isinstance(t, ast.Name) and t.id in secrets.EXAMPLE_CONTAINERS
+                       for t in targets)
+        child = ancestor
+    return False
+
+
+# ----- shared helpers --------------------------------------------------------------------
+def _written_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _bound(ctx: FileContext, expr: ast.expr | None) -> ast.expr | None:
+    """A name bound once to a constant expression stands for that expression."""
+    if expr is None:
+        return None
+    found = ctx.resolver.bound_expression(ctx.module, expr)
+    return found[1] if found is not None else None
+
+
+def _is_true(ctx: FileContext, expr: ast.expr | None) -> bool:
+    value = _bound(ctx, expr)
+    return isinstance(value, ast.Constant) and value.value is True
