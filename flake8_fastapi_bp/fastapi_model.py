@@ -13,6 +13,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
@@ -30,10 +31,21 @@ ROUTE_CLASSES = frozenset({"starlette.routing.Route", "starlette.routing.WebSock
 TASK_CALLERS = frozenset({"starlette.background.BackgroundTasks.add_task",
                           "starlette.background.BackgroundTask"})
 MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
+# Parameters FastAPI fills with framework objects, not with request data.
+FRAMEWORK_PARAMETERS = frozenset({
+    "starlette.requests.Request", "starlette.requests.HTTPConnection",
+    "starlette.websockets.WebSocket", "fastapi.Response", "fastapi.responses.Response",
+    "starlette.responses.Response", "starlette.background.BackgroundTasks",
+    "fastapi.security.SecurityScopes", "fastapi.security.oauth2.SecurityScopes",
+})
 _REFERENCE = {
     "dependency": re.compile(r"\b(?:Depends|Security)\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"),
     "task": re.compile(r"\b(?:add_task|BackgroundTask)\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"),
+    "lifespan": re.compile(r"\blifespan(?:_context)?\s*=\s*(?:[\w.]*\.)?(\w+)\b(?!\s*[(.\[])"),
 }
+_REFERENCE_HINTS = {"dependency": ("Depends", "Security"), "task": ("ask(",),
+                    "lifespan": ("lifespan",)}
+CONSTRUCTOR_NAMES = frozenset({"FastAPI", "Starlette", "APIRouter", "Router"})
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,9 @@ class FastAPIModel:
         return function in self._roles.tasks or self._referenced_elsewhere(function, "task")
 
     def is_lifespan(self, function: ast.AST) -> bool:
-        return function in self._roles.lifespans
+        """Passed as ``lifespan=`` here, or by name in another module of the project."""
+        return function in self._roles.lifespans or self._referenced_elsewhere(function,
+                                                                               "lifespan")
 
     def kind(self, function: ast.AST) -> str | None:
         """``endpoint``, ``dependency``, ``middleware``, ``exception handler`` or None."""
@@ -102,6 +116,31 @@ class FastAPIModel:
     def is_request_path(self, function: ast.AST) -> bool:
         return self.kind(function) is not None
 
+    def request_parameters(self, function: FunctionNode) -> list[ast.arg]:
+        """The parameters FastAPI fills from the request data itself (path, query, header,
+        cookie, body, form, file): not those injected with ``Depends``/``Security`` (as a
+        default, in ``Annotated[...]`` or through an alias of it), not framework objects
+        (``Request``, ``Response``, ``BackgroundTasks`` ...), not ``*args``/``**kwargs``."""
+        args = function.args
+        positional = args.posonlyargs + args.args
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+        pairs = list(zip(positional, defaults + list(args.defaults)))
+        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+        if pairs and isinstance(self.module.parents.get(function), ast.ClassDef):
+            pairs = pairs[1:]  # self of a class-based view
+        return [arg for arg, default in pairs if not self._injected(arg, default)]
+
+    def _injected(self, arg: ast.arg, default: ast.expr | None) -> bool:
+        module, resolver = self.module, self.resolver
+        if isinstance(default, ast.Call) and resolver.callee(module, default) in DEPENDS:
+            return True
+        if arg.annotation is None:
+            return False
+        if resolver.annotation_type(module, arg.annotation) in FRAMEWORK_PARAMETERS:
+            return True
+        return any(isinstance(meta, ast.Call) and resolver.callee(owner, meta) in DEPENDS
+                   for owner, meta in resolver.annotated_metadata(module, arg.annotation))
+
     def is_fastapi_module(self) -> bool:
         """Does the module import anything from FastAPI or Starlette?"""
         return self._imports_web_framework
@@ -115,9 +154,14 @@ class FastAPIModel:
 
     def is_route_owner(self, expr: ast.expr) -> bool:
         """Is ``expr`` a FastAPI/Starlette app or router (resolved, else by convention)?"""
-        owner_type = self.resolver.type_of(self.module, expr)
-        if owner_type is not None:
-            return owner_type in ROUTE_OWNERS
+        value = self.resolver.value(self.module, expr)
+        if value is not None and value.instance:
+            if value.name in ROUTE_OWNERS:
+                return True
+            # ``class VersionedRouter(APIRouter)``: a project subclass of a route owner.
+            definition = value.definition
+            return definition is not None and definition.is_class \
+                and self.resolver.library_base(definition) in ROUTE_OWNERS
         return self._imports_web_framework and not self._resolved_elsewhere(expr)
 
     # ----- construction ---------------------------------------------------------------
@@ -138,9 +182,19 @@ class FastAPIModel:
 
     @cached_property
     def _constructions(self) -> list[ast.Call]:
+        # Cheap pre-filter by the written name (or a local alias from an import) before
+        # asking the resolver: a module may hold tens of thousands of calls.
+        names = CONSTRUCTOR_NAMES | self._constructor_aliases
         return [call for call in self.module.calls
-                if _simple_name(call.func) in {"FastAPI", "Starlette", "APIRouter", "Router"}
-                or self.resolver.callee(self.module, call) in APP_TYPES | ROUTER_TYPES]
+                if _simple_name(call.func) in names
+                and self.resolver.callee(self.module, call) in ROUTE_OWNERS]
+
+    @cached_property
+    def _constructor_aliases(self) -> frozenset[str]:
+        """``from fastapi import FastAPI as App``: the local names of the constructors."""
+        return frozenset(name for name, bindings in self.module.module_scope.bindings.items()
+                         for binding in bindings if binding.kind == "import"
+                         and binding.target.rpartition(".")[2] in CONSTRUCTOR_NAMES)
 
     def _constructs(self, call: ast.Call, types: frozenset[str]) -> bool:
         return self.resolver.callee(self.module, call) in types
@@ -181,7 +235,8 @@ class FastAPIModel:
             if self.resolver.callee(self.module, call) in DEPENDS:
                 self._mark_dependency(call, roles)
         elif name in ROUTE_REGISTRARS and isinstance(call.func, ast.Attribute):
-            self._add_route(self._route_function(call), call, name, roles)
+            if self.is_route_owner(call.func.value):
+                self._add_route(self._route_function(call), call, name, roles)
         elif name in ("Route", "WebSocketRoute", "APIRoute", "APIWebSocketRoute"):
             if self.resolver.callee(self.module, call) in ROUTE_CLASSES:
                 self._add_route(self._route_function(call), call, name, roles)
@@ -271,21 +326,18 @@ class FastAPIModel:
         return function.name in project_references(self.project)[kind]
 
 
-_REFERENCES: dict[int, dict[str, frozenset[str]]] = {}
+_REFERENCES: dict[Path, dict[str, frozenset[str]]] = {}
 
 
 def project_references(project: Project) -> dict[str, frozenset[str]]:
     """Names used as dependencies / background tasks anywhere in the project (text scan)."""
-    key = id(project)
+    key = project.scan_root
     if key not in _REFERENCES:
         found: dict[str, set[str]] = {kind: set() for kind in _REFERENCE}
         for _, text in project.texts():
             for kind, pattern in _REFERENCE.items():
-                if kind == "dependency" and "Depends" not in text and "Security" not in text:
-                    continue
-                if kind == "task" and "ask(" not in text:
-                    continue
-                found[kind].update(pattern.findall(text))
+                if any(hint in text for hint in _REFERENCE_HINTS[kind]):
+                    found[kind].update(pattern.findall(text))
         _REFERENCES[key] = {kind: frozenset(names) for kind, names in found.items()}
     return _REFERENCES[key]
 

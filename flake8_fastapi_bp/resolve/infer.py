@@ -2,7 +2,11 @@
 
 Astroid trees are built lazily, once per module, and only when a question cannot be
 answered from imports and annotations. Every failure (``Uninferable``, inference errors,
-recursion, anything astroid raises) means "unknown": ``None``.
+recursion, anything astroid raises) means "unknown": ``None``. ``instance_type`` is the
+guard: nothing raised below it reaches a rule.
+
+Per-module state lives in the module's own cache (never in a dict keyed by ``id()``,
+whose keys a later module could reuse).
 """
 
 from __future__ import annotations
@@ -46,9 +50,7 @@ class Inference:
 
     stats = {"trees": 0, "queries": 0}
 
-    def __init__(self) -> None:
-        self._trees: dict[int, Any] = {}
-        self._calls: dict[int, dict[_KEY, Any]] = {}
+    _CALLS = ("astroid-calls", 0)
 
     def wanted(self, qualname: str | None) -> bool:
         root = (qualname or "").partition(".")[0]
@@ -56,23 +58,27 @@ class Inference:
 
     def instance_type(self, module: ModuleInfo, call: ast.Call) -> str | None:
         """Qualified class name of the single value ``call`` infers to, if an instance."""
-        node = self._astroid_call(module, call)
-        if node is None:
-            return None
-        self.stats["queries"] += 1
-        value = safe_infer(node)
-        if value is None or type(value).__name__ != "Instance":
-            return None
+        limit = sys.getrecursionlimit()
         try:
+            node = self._astroid_call(module, call)
+            if node is None:
+                return None
+            self.stats["queries"] += 1
+            value = safe_infer(node)
+            if value is None or type(value).__name__ != "Instance":
+                return None
             return str(value.pytype())
-        except Exception:  # noqa: BLE001 - astroid internals: unknown
+        except Exception:  # noqa: BLE001 - whatever astroid (or its use) raises: unknown
             return None
+        finally:
+            sys.setrecursionlimit(limit)
 
     def _astroid_call(self, module: ModuleInfo, call: ast.Call) -> Any:
-        index = self._calls.get(id(module))
+        index = module.cache.get(self._CALLS)
         if index is None:
-            index = self._calls[id(module)] = self._index_calls(module)
-        return index.get(_key(call)) if index else None
+            module.cache[self._CALLS] = {}  # a failure below leaves "no calls": unknown
+            index = module.cache[self._CALLS] = self._index_calls(module)
+        return index.get(_key(call)) if index else None  # type: ignore[union-attr]
 
     def _index_calls(self, module: ModuleInfo) -> dict[_KEY, Any]:
         tree = self._build(module)

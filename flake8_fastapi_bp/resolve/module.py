@@ -1,7 +1,11 @@
 """One module's index, built by a single walk of the stdlib ``ast`` tree.
 
 Scopes are flow-insensitive: a name's bindings are every place the scope binds it.
-Nested ``def``/``class``/``lambda`` bodies belong to their own scope.
+Nested ``def``/``class``/``lambda`` bodies belong to their own scope. A name declared
+``global``/``nonlocal`` in a function is bound where the declaration sends it (the
+function's assignments count as bindings of the module-level / enclosing name).
+Comprehensions are not scopes here (their calls run in the enclosing function); the
+resolver treats their iteration variables as unknown.
 """
 
 from __future__ import annotations
@@ -38,7 +42,9 @@ class Scope:
     node: ScopeNode
     parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    # Names declared ``global`` or ``nonlocal`` here; ``nonlocals`` only the latter.
     globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -60,6 +66,8 @@ class ModuleInfo:
         self.classes: list[ast.ClassDef] = []
         self.calls: list[ast.Call] = []
         self.has_async = False
+        # Modules named in ``from x import *`` at module level (absolute names).
+        self.star_imports: list[str] = []
         self.cache: dict[tuple[str, int], object] = {}
         _Indexer(self).run()
 
@@ -141,6 +149,18 @@ class _Indexer:
             for child in ast.iter_child_nodes(node):
                 info.parents[child] = node
                 stack.append((child, self.visit(child, node, scope)))
+        self.declared_elsewhere()
+
+    def declared_elsewhere(self) -> None:
+        """Move a function's bindings of its ``global``/``nonlocal`` names to the scope
+        that owns them (declarations may come after nested assignments in walk order)."""
+        module_scope = self.info.module_scope
+        for scope in list(self.info.scopes.values()):
+            for name in scope.globals & set(scope.bindings):
+                owner = module_scope if name not in scope.nonlocals else \
+                    _enclosing_function_scope(scope, name)
+                if owner is not None and owner is not scope:
+                    owner.bindings.setdefault(name, []).extend(scope.bindings.pop(name))
 
     def visit(self, node: ast.AST, parent: ast.AST, scope: Scope) -> Scope:
         """Record what ``node`` binds; return the scope its children live in."""
@@ -171,6 +191,13 @@ class _Indexer:
             scope.add(node.name, Binding("other", node))
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             scope.globals.update(node.names)
+            if isinstance(node, ast.Nonlocal):
+                scope.nonlocals.update(node.names)
+        elif isinstance(node, MATCH_CAPTURES):
+            self.match_capture(node, scope)
+        elif TYPE_ALIAS is not None and isinstance(node, TYPE_ALIAS):
+            if isinstance(node.name, ast.Name):  # ``type Alias = ...`` (Python 3.12+)
+                scope.add(node.name.id, Binding("assign", node, node.value))
         elif isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)):
             self.info.has_async = True
         return scope
@@ -212,6 +239,8 @@ class _Indexer:
         base = self.import_base(node)
         for alias in node.names:
             if alias.name == "*":
+                if base and scope is self.info.module_scope:
+                    self.info.star_imports.append(base)
                 continue
             target = f"{base}.{alias.name}" if base else alias.name
             scope.add(alias.asname or alias.name, Binding("import", node, target=target))
@@ -241,3 +270,27 @@ class _Indexer:
     def others(names: Iterator[ast.Name], scope: Scope) -> None:
         for name in names:
             scope.add(name.id, Binding("other", name))
+
+    @staticmethod
+    def match_capture(node: ast.AST, scope: Scope) -> None:
+        """``case x``, ``case [*rest]``, ``case {**rest}`` bind names: unknown values."""
+        name = getattr(node, "rest" if isinstance(node, ast.MatchMapping) else "name", None)
+        if isinstance(name, str):
+            scope.add(name, Binding("other", node))
+
+
+MATCH_CAPTURES = (ast.MatchAs, ast.MatchStar, ast.MatchMapping)
+TYPE_ALIAS = getattr(ast, "TypeAlias", None)
+
+
+def _enclosing_function_scope(scope: Scope, name: str) -> Scope | None:
+    """The nearest enclosing function scope that binds ``name`` (``nonlocal name``)."""
+    current = scope.parent
+    fallback = None
+    while current is not None and not isinstance(current.node, ast.Module):
+        if isinstance(current.node, FUNCTION_TYPES):
+            fallback = fallback or current
+            if name in current.bindings and name not in current.globals:
+                return current
+        current = current.parent
+    return fallback

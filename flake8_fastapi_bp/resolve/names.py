@@ -36,7 +36,9 @@ LITERAL_TYPES = {ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: 
                  ast.Tuple: "builtins.tuple", ast.JoinedStr: "builtins.str",
                  ast.DictComp: "builtins.dict", ast.ListComp: "builtins.list",
                  ast.SetComp: "builtins.set", ast.Lambda: "builtins.function"}
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 MAX_DEPTH = 40
+_UNTAINTED = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,14 @@ class Resolver:
     def __init__(self, project: Project, inference: Inference | None = None) -> None:
         self.project = project
         self.inference = inference
-        self._active: set[tuple[int, int]] = set()
+        # Computations under way, outermost first, and where each key sits in that stack.
+        self._stack: list[tuple[str, int]] = []
+        self._position: dict[tuple[str, int], int] = {}
+        # Stack positions from this one up computed with a cut (a cycle or the depth
+        # limit): their results hold only for the current outermost question.
+        self._taint = _UNTAINTED
+        self._provisional: dict[tuple[int, tuple[str, int]], object] = {}
+        self._cache_key = ("resolver", id(self))
 
     # ----- public questions -------------------------------------------------------------
     def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
@@ -134,12 +143,9 @@ class Resolver:
             return Value(canonical(qualname_of_def(definition.module, node)), True, definition)
         if not isinstance(node, FUNCTION_TYPES):
             return None
-        key = ("injected" if injected else "result", id(node))
-        cache = definition.module.cache
-        if key not in cache:
-            cache[key] = None
-            cache[key] = self._guarded(key, lambda: self._function_result(definition, injected))
-        return cache[key]  # type: ignore[return-value]
+        kind = "injected" if injected else "result"
+        return self._cached(kind, definition.module, node,  # type: ignore[return-value]
+                            lambda _module, _node: self._function_result(definition, injected))
 
     def bound_expression(self, module: ModuleInfo, expr: ast.expr,
                          depth: int = 0) -> tuple[ModuleInfo, ast.expr] | None:
@@ -175,37 +181,125 @@ class Resolver:
             return None
         module, (name,) = found
         bindings = [b for b in module.top_level(name) if b.kind != "other"]
+        if not bindings and name not in module.module_scope.bindings:
+            return self._star_imported(module, name, depth)
         if len(bindings) != 1:
             return (module, bindings[-1]) if bindings and _all_defs(bindings) else None
         binding = bindings[0]
         if binding.kind == "import":
-            return self.lookup(binding.target, depth + 1) or (module, binding)
+            found_there = self.lookup(binding.target, depth + 1)
+            if found_there is None and self._project_attribute(binding.target):
+                return None  # a re-export of a project name we cannot see: unknown
+            return found_there or (module, binding)
         return module, binding
+
+    def _star_name_value(self, module: ModuleInfo, name: str) -> Value | None:
+        """A name no scope binds, in a module with ``from x import *``: found in a project
+        module it star-imports; unknown if a library's star import may provide it."""
+        found = self._star_imported(module, name, 0)
+        if found is not None:
+            return self._found_value(found, name)
+        if any(self.project.find(source) is None for source in module.star_imports):
+            return None
+        return Value(f"builtins.{name}", False) if name in BUILTIN_NAMES else None
+
+    def _star_imported(self, module: ModuleInfo, name: str,
+                       depth: int) -> tuple[ModuleInfo, Binding] | None:
+        """``from app.clients import *`` at module level: the name in the first project
+        module that binds it."""
+        for source in module.star_imports:
+            found = self.lookup(f"{source}.{name}", depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _project_attribute(self, qualname: str) -> bool:
+        """Is ``qualname`` an attribute of a module of the project (not a module itself)?
+        The library of the same name is then shadowed: ``requests.py`` in the project."""
+        if self.project.find(qualname) is not None:
+            return False
+        parts = qualname.split(".")
+        return any(self.project.find(".".join(parts[:end])) is not None
+                   for end in range(len(parts) - 1, 0, -1))
+
+    def library_base(self, definition: Definition) -> str | None:
+        """The first base class of a project class, up its project hierarchy, that is not
+        a project class (``class Net(nn.Module)`` -> ``torch.nn.Module``)."""
+        return self._library_base(definition) if definition.is_class else None
+
+    def annotated_metadata(self, module: ModuleInfo,
+                           annotation: ast.AST | None) -> list[tuple[ModuleInfo, ast.expr]]:
+        """The metadata of ``Annotated[T, m1, m2]`` (``[m1, m2]``, each with the module it
+        is written in), also through module-level aliases such as
+        ``CurrentUser = Annotated[User, Depends(get_user)]``; ``[]`` otherwise."""
+        for _ in range(8):
+            if isinstance(annotation, (ast.Name, ast.Attribute)):
+                alias = self._alias_target(module, annotation)
+                if alias is None:
+                    return []
+                module, annotation = alias
+                continue
+            if isinstance(annotation, ast.Subscript) \
+                    and self.qualname(module, annotation.value) in ANNOTATED \
+                    and isinstance(annotation.slice, ast.Tuple):
+                return [(module, meta) for meta in annotation.slice.elts[1:]]
+            return []
+        return []
 
     # ----- machinery --------------------------------------------------------------------
     def _cached(self, kind: str, module: ModuleInfo, node: ast.AST, compute) -> object:
+        """``compute(module, node)`` once per process, unless it was cut short.
+
+        A cycle back to a computation under way, the depth limit or a RecursionError
+        gives "unknown" (None) at that point. What was computed on top of such a cut
+        depends on the question that led there, so it is kept only until the outermost
+        question is answered (``_provisional``); everything else goes to the module's
+        cache. Answers thus never depend on the order questions are asked in (which file
+        flake8 checks first, ``--jobs``)."""
         key = (kind, id(node))
-        cache = module.cache
+        cache = self._cache_of(module)
         if key in cache:
             return cache[key]
-        cache[key] = None  # a cycle through this node resolves to unknown
-        result = self._guarded(key, lambda: compute(module, node))
-        cache[key] = result
+        provisional_key = (id(module), key)
+        if provisional_key in self._provisional:
+            self._taint = 0  # built on a cut made for another question
+            return self._provisional[provisional_key]
+        if key in self._position:  # a cycle: unknown here; the frames above depend on it
+            self._taint = min(self._taint, self._position[key] + 1)
+            return None
+        if len(self._stack) > MAX_DEPTH:
+            self._taint = 0
+            return None
+        position = len(self._stack)
+        self._stack.append(key)
+        self._position[key] = position
+        result = None
+        try:
+            result = compute(module, node)
+        except RecursionError:
+            self._taint = 0
+        finally:
+            self._stack.pop()
+            del self._position[key]
+            tainted = position >= self._taint
+            if self._taint >= position:
+                self._taint = _UNTAINTED
+            if position == 0:
+                self._provisional.clear()
+        if not tainted:
+            cache[key] = result
+        elif position > 0:
+            self._provisional[provisional_key] = result
         return result
 
-    def _guarded(self, key: tuple[str, int], compute) -> object:
-        if len(self._active) > MAX_DEPTH:
-            return None
-        marker = (hash(key[0]), key[1])
-        if marker in self._active:
-            return None
-        self._active.add(marker)
-        try:
-            return compute()
-        except RecursionError:
-            return None
-        finally:
-            self._active.discard(marker)
+    def _cache_of(self, module: ModuleInfo) -> dict[tuple[str, int], object]:
+        """This resolver's answers about ``module``'s nodes, kept on the module. The entry
+        holds the resolver itself, so its ``id`` cannot be reused while the entry lives
+        (tests build several resolvers, with and without inference, on one project)."""
+        entry = module.cache.get(self._cache_key)
+        if entry is None:
+            entry = module.cache[self._cache_key] = (self, {})
+        return entry[1]  # type: ignore[index,no-any-return]
 
     def _declared_instance(self, declared: str) -> Value:
         """An instance of an annotated type; a project class keeps its definition so that
@@ -238,7 +332,11 @@ class Resolver:
         return None
 
     def _name_value(self, module: ModuleInfo, name: ast.Name) -> Value | None:
+        if _bound_by_comprehension(module, name):
+            return None
         found = self._bindings(module, name.id, module.scope_of(name))
+        if found is None and module.star_imports:
+            return self._star_name_value(module, name.id)
         if found is None:
             return Value(f"builtins.{name.id}", False) if name.id in BUILTIN_NAMES else None
         scope, bindings = found
@@ -251,6 +349,9 @@ class Resolver:
         first = True
         while current is not None:
             is_class = isinstance(current.node, ast.ClassDef)
+            if name in current.nonlocals:
+                first, current = False, current.parent
+                continue
             if name in current.globals:
                 current = module.module_scope
             if (first or not is_class) and name in current.bindings:
@@ -335,14 +436,19 @@ class Resolver:
         """A dotted name: a project definition or variable, else a library name."""
         found = self.lookup(qualname)
         if found is not None:
-            module, binding = found
-            if binding.kind == "import":
-                return Value(canonical(binding.target), False)
-            name = qualname.rpartition(".")[2]
-            return self._binding_value(module, module.module_scope, name, binding)
+            return self._found_value(found, qualname.rpartition(".")[2])
         if self.project.find(qualname) is not None:
             return Value(qualname, False)
+        if self._project_attribute(qualname):
+            return None  # a name a project module does not (visibly) define
         return Value(canonical(qualname), False)
+
+    def _found_value(self, found: tuple[ModuleInfo, Binding], name: str) -> Value | None:
+        """The value of a module-level binding found by ``lookup``."""
+        module, binding = found
+        if binding.kind == "import":
+            return Value(canonical(binding.target), False)
+        return self._binding_value(module, module.module_scope, name, binding)
 
     def _attribute_value(self, module: ModuleInfo, expr: ast.Attribute) -> Value | None:
         base = self.value(module, expr.value)
@@ -456,7 +562,7 @@ class Resolver:
         args = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [
             annotation.slice]
         if origin in ANNOTATED or origin in OPTIONAL:
-            return self.annotation_type(module, args[0])
+            return self.annotation_type(module, args[0]) if args else None
         if origin in UNION:
             return self._union_type(module, args)
         return origin
@@ -484,7 +590,9 @@ class Resolver:
             return None
         owner, found_binding = binding
         value = found_binding.value
-        if found_binding.kind == "assign" and isinstance(value, (ast.Subscript, ast.BinOp)):
+        # ``Again = SessionDep`` (an alias of an alias) is followed name by name.
+        aliased = (ast.Subscript, ast.BinOp, ast.Name, ast.Attribute)
+        if found_binding.kind == "assign" and isinstance(value, aliased):
             return owner, value
         return None
 
@@ -509,9 +617,9 @@ class Resolver:
         if isinstance(returns, ast.Subscript) and injected:
             origin = self.qualname(module, returns.value)
             if origin in ITERATOR_TYPES:
-                first = returns.slice.elts[0] if isinstance(returns.slice, ast.Tuple) \
-                    else returns.slice
-                return self.annotation_type(module, first)
+                args = returns.slice.elts if isinstance(returns.slice, ast.Tuple) \
+                    else [returns.slice]
+                return self.annotation_type(module, args[0]) if args else None
         return self.annotation_type(module, returns)
 
     def _class_member(self, definition: Definition, attr: str, instance: bool,
@@ -559,6 +667,25 @@ class Resolver:
         if isinstance(node.value, ast.Constant) and node.value.value is None:
             return Value("builtins.NoneType", True)
         return self.value(module, node.value)
+
+
+def _bound_by_comprehension(module: ModuleInfo, name: ast.Name) -> bool:
+    """Is ``name`` an iteration variable of a comprehension around it? (Python 3 gives
+    comprehensions their own scope; only the outermost iterable is evaluated outside.)"""
+    previous: ast.AST | None = None
+    child: ast.AST = name
+    for ancestor in module.ancestors(name):
+        if isinstance(ancestor, COMPREHENSIONS):
+            first = ancestor.generators[0]
+            outside = child is first and previous is first.iter
+            if not outside and any(isinstance(target, ast.Name) and target.id == name.id
+                                   for generator in ancestor.generators
+                                   for target in ast.walk(generator.target)):
+                return True
+        elif ancestor in module.scopes:
+            return False
+        previous, child = child, ancestor
+    return False
 
 
 def _all_defs(bindings: list[Binding]) -> bool:

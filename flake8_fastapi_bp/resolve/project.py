@@ -1,10 +1,15 @@
 """The analysed project: where its modules live, parsed at most once per process, lazily.
 
 Roots are found from the checked file: the directory above its package chain (classic
-packages), the project root (first parent with pyproject.toml/setup.py/setup.cfg/.git)
-and its ``src/``, and the file's own directory (scripts importing siblings). A module is
-looked up in those roots in that order; namespace packages (no ``__init__.py``) work
-because a dotted name is tried as a path.
+packages; for a file outside any package that is its own directory, so scripts import
+their siblings), then the project root (first parent with pyproject.toml/setup.py/
+setup.cfg/.git) and its ``src/``. A module is looked up in those roots in that order;
+namespace packages (no ``__init__.py``) work because a dotted name is tried as a path.
+
+A file is read and parsed at most once per process (``parse_source``), however many
+projects, names or checked files reach it; within a project each file has exactly one
+``ModuleInfo`` (one name, one set of caches), shared with the checked file when flake8
+checks the same text. That makes results independent of the order files are checked in.
 """
 
 from __future__ import annotations
@@ -27,24 +32,68 @@ _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 
 
 def read_source(path: Path) -> str | None:
-    """Decode a file the way Python would (BOM, coding cookie); None if unreadable."""
+    """Decode a file the way Python (and flake8) would: BOM, coding cookie, universal
+    newlines; None if unreadable."""
     try:
         data = path.read_bytes()
         if len(data) > MAX_MODULE_BYTES:
             return None
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
         return None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def parse_source(source: str) -> ast.Module | None:
+    """The one place a project file is parsed; None if it is not valid Python."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return None
+
+
+# path -> (mtime_ns, size, source, tree): each file read and parsed once per process.
+_SOURCES: dict[Path, tuple[int, int, str, ast.Module | None] | None] = {}
+
+
+def parsed_file(path: Path) -> tuple[str, ast.Module] | None:
+    """The source and tree of a file, read and parsed at most once per process."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    cached = _SOURCES.get(path)
+    if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
+        source = read_source(path)
+        tree = parse_source(source) if source is not None else None
+        cached = (stat.st_mtime_ns, stat.st_size, source or "", tree)
+        _SOURCES[path] = cached
+    return (cached[2], cached[3]) if cached[3] is not None else None
+
+
+def _remember_checked(path: Path, source: str, tree: ast.Module) -> None:
+    """flake8 already parsed the checked file: other projects reaching it reuse that tree."""
+    if path in _SOURCES:
+        return
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    if read_source(path) == source:
+        _SOURCES[path] = (stat.st_mtime_ns, stat.st_size, source, tree)
 
 
 def parse_module(source: str, path: Path | None, name: str, is_package: bool) -> ModuleInfo | None:
+    tree = parse_source(source)
+    return index_module(tree, path, name, is_package, source) if tree is not None else None
+
+
+def index_module(tree: ast.Module, path: Path | None, name: str, is_package: bool,
+                 source: str | None = None) -> ModuleInfo | None:
+    lines = source.splitlines(keepends=True) if source is not None else None
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    try:
-        return ModuleInfo(tree, path, name, is_package)
+        return ModuleInfo(tree, path, name, is_package, lines)
     except RecursionError:
         return None
 
@@ -86,7 +135,8 @@ class Project:
         self.scan_root = scan_root
         self._paths: dict[str, tuple[Path, bool] | None] = {}
         self._modules: dict[str, ModuleInfo | None] = {}
-        self._texts: list[tuple[Path, str]] | None = None
+        # One ModuleInfo per file, whatever name reaches it (``app.main`` and ``main``).
+        self._by_path: dict[Path, ModuleInfo | None] = {}
 
     def find(self, name: str) -> tuple[Path, bool] | None:
         """The file of module ``name`` (and whether it is a package), or None."""
@@ -109,18 +159,49 @@ class Project:
     def module(self, name: str) -> ModuleInfo | None:
         """Module ``name`` of the project, parsed once; None if absent or unparsable."""
         if name not in self._modules:
-            self._modules[name] = None  # guards cycles while parsing
             found = self.find(name)
-            if found is not None:
-                source = read_source(found[0])
-                if source is not None:
-                    self._modules[name] = parse_module(source, found[0], name, found[1])
+            self._modules[name] = self.module_at(found[0]) if found is not None else None
         return self._modules[name]
+
+    def module_at(self, path: Path) -> ModuleInfo | None:
+        """The project's one index of the file at ``path`` (named as ``name_of`` says)."""
+        if path not in self._by_path:
+            self._by_path[path] = None
+            parsed = parsed_file(path)
+            if parsed is not None:
+                name, is_package = self.checked_name(path)
+                self._by_path[path] = index_module(parsed[1], path, name, is_package,
+                                                   parsed[0])
+        return self._by_path[path]
 
     def register(self, info: ModuleInfo) -> None:
         """Share the checked file's own index so that other modules do not re-parse it."""
+        if info.path is not None and info.path not in self._by_path:
+            self._by_path[info.path] = info
         if info.name and info.name not in self._modules:
             self._modules[info.name] = info
+
+    def checked_module(self, path: Path, tree: ast.Module,
+                       lines: list[str] | None) -> ModuleInfo | None:
+        """The project's index of ``path`` when it holds exactly the checked text."""
+        known = self._by_path.get(path)
+        if known is None or known.lines is None or lines is None:
+            return None
+        return known if "".join(known.lines) == "".join(lines).lstrip("\ufeff") else None
+
+    def checked_name(self, path: Path) -> tuple[str, bool]:
+        """Inside a regular package the name comes from the package chain, else from the
+        roots (the project root first: ``app.main`` rather than ``main``)."""
+        if (path.parent / "__init__.py").exists():
+            dotted = _dotted(path, _package_root(path))
+            if dotted is not None:
+                return dotted
+        ordered = [root for root in self.roots if root != path.parent] + [path.parent]
+        for root in ordered:
+            dotted = _dotted(path, root)
+            if dotted is not None:
+                return dotted
+        return "", False
 
     def split(self, qualname: str) -> tuple[ModuleInfo, list[str]] | None:
         """The longest project-module prefix of ``qualname`` and the remaining attributes."""
@@ -141,13 +222,18 @@ class Project:
 
     def texts(self) -> list[tuple[Path, str]]:
         """Every project source file's text (read once), for cheap cross-module scans."""
-        if self._texts is None:
-            self._texts = []
+        if self.scan_root not in _TEXTS:
+            texts = []
             for path in _python_files(self.scan_root):
                 source = read_source(path)
                 if source is not None:
-                    self._texts.append((path, source))
-        return self._texts
+                    texts.append((path, source))
+            _TEXTS[self.scan_root] = texts
+        return _TEXTS[self.scan_root]
+
+
+# scan root -> every source file's text: projects sharing a root share one scan.
+_TEXTS: dict[Path, list[tuple[Path, str]]] = {}
 
 
 def _python_files(root: Path) -> list[Path]:
@@ -172,14 +258,16 @@ _PROJECTS: dict[tuple[Path, ...], Project] = {}
 
 
 def project_for(path: Path) -> Project:
-    """The project a file belongs to; one Project object per set of roots per process."""
+    """The project a file belongs to; one Project object per set of roots per process.
+
+    A file inside a regular package does not add its own directory: Python 3 has no
+    implicit relative imports, and every module of a package then shares one Project."""
     path = path.absolute()
     package_root = _package_root(path)
     marker = _marker_root(path.parent)
     roots: list[Path] = [package_root]
     if marker is not None:
         roots += [marker / "src", marker]
-    roots.append(path.parent)
     unique = tuple(dict.fromkeys(r for r in roots if r.is_dir()))
     if unique not in _PROJECTS:
         _PROJECTS[unique] = Project(unique, marker or package_root)
@@ -188,25 +276,19 @@ def project_for(path: Path) -> Project:
 
 def module_for_file(path: Path, tree: ast.Module, lines: list[str] | None,
                     register: bool) -> tuple[Project, ModuleInfo]:
-    """Index the checked file; ``register`` shares it with cross-module lookups."""
+    """Index the checked file; ``register`` shares it with cross-module lookups.
+
+    When another module already made the project parse this very text, the checked file
+    is that same ModuleInfo: one index per file, whichever is reached first."""
+    path = path.absolute()
     project = project_for(path)
-    name, is_package = _checked_name(project, path)
+    known = project.checked_module(path, tree, lines)
+    if known is not None:
+        return project, known
+    name, is_package = project.checked_name(path)
     info = ModuleInfo(tree, path, name, is_package, lines)
     if register:
         project.register(info)
+        if lines is not None:
+            _remember_checked(path, "".join(lines).lstrip("\ufeff"), tree)
     return project, info
-
-
-def _checked_name(project: Project, path: Path) -> tuple[str, bool]:
-    """Inside a regular package the name comes from the package chain, else from the roots."""
-    path = path.absolute()
-    if (path.parent / "__init__.py").exists():
-        dotted = _dotted(path, _package_root(path))
-        if dotted is not None:
-            return dotted
-    ordered = [root for root in project.roots if root != path.parent] + [path.parent]
-    for root in ordered:
-        dotted = _dotted(path, root)
-        if dotted is not None:
-            return dotted
-    return "", False
