@@ -67,7 +67,10 @@ class Plugin:
         try:
             cls.settings = from_namespace(options)
         except OptionError as exc:
-            raise SystemExit(f"flake8-fastapi-bp: {exc}") from None
+            # Like flake8's own bad option values (argparse): one line on stderr, exit 2,
+            # which CI scripts can tell apart from "violations found" (1).
+            print(f"flake8-fastapi-bp: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         for report in self.reports():

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .apis.types import canonical
+
 BLOCKING_CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
@@ -78,7 +80,8 @@ def _blocking_calls(value: Any) -> tuple[tuple[str, str], ...]:
             raise OptionError(
                 f"--fbp-blocking-calls: {entry!r} must look like pkg.mod.func=FBP10x "
                 f"with FBP10x one of {', '.join(BLOCKING_CODES)}")
-        pairs.append((name, code))
+        # Callees resolve to canonical names (sqlmodel.Session -> sqlalchemy.orm.Session).
+        pairs.append((canonical(name), code))
     return tuple(pairs)
 
 
@@ -97,7 +100,8 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
     """Parse flake8's option namespace; raise OptionError on a bad value."""
     return Settings(
         call_depth=_call_depth(getattr(options, "fbp_call_depth", 3)),
-        heavy_calls=_dotted_names("--fbp-heavy-calls", getattr(options, "fbp_heavy_calls", "")),
+        heavy_calls=frozenset(canonical(name) for name in _dotted_names(
+            "--fbp-heavy-calls", getattr(options, "fbp_heavy_calls", ""))),
         blocking_calls=_blocking_calls(getattr(options, "fbp_blocking_calls", "")),
         secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
         base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),

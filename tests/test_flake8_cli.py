@@ -1,0 +1,400 @@
+"""The real ``flake8`` command with the installed plugin: selection, suppression,
+configuration files, bad option values, parallel jobs and editor (stdin) mode."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cli_runner import codes_by_line, flake8, write_project
+from fixture_runner import FIXTURES, expected, options_of
+from flake8_fastapi_bp import __version__
+from flake8_fastapi_bp.messages import DEFAULT_OFF
+from flake8_fastapi_bp.rules import FAMILIES
+
+ROUTES = """
+    import time
+
+    from fastapi import FastAPI
+
+    app = FastAPI(openapi_url=None)
+
+
+    @app.get("/")
+    async def index():
+        time.sleep(1)
+        return {}
+"""
+SLEEP_LINE = 10
+
+
+def codes(result) -> list[str]:
+    return [code for _, _, code in codes_by_line(result.stdout)]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "proj", {"app/__init__.py": "", "app/routes.py": ROUTES})
+
+
+# ----- the plugin is installed and loaded --------------------------------------------------
+def test_entry_point_is_registered() -> None:
+    found = [ep for ep in importlib.metadata.entry_points(group="flake8.extension")
+             if ep.name == "FBP"]
+    assert [ep.value for ep in found] == ["flake8_fastapi_bp.plugin:Plugin"]
+
+
+def test_version_lists_the_plugin(tmp_path: Path) -> None:
+    result = flake8(["--version"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"flake8-fastapi-bp: {__version__}" in result.stdout
+
+
+def test_select_fbp_reports_only_fbp(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": "import os\n" + textwrap.dedent(ROUTES)})
+    everything = flake8(["app.py"], cwd=tmp_path)
+    only_fbp = flake8(["--select", "FBP", "app.py"], cwd=tmp_path)
+    assert "F401" in codes(everything) and "FBP101" in codes(everything)
+    assert codes(only_fbp) == ["FBP101"]
+    assert only_fbp.returncode == 1
+
+
+def test_reports_at_line_and_column(project: Path) -> None:
+    result = flake8(["--select", "FBP", "app/routes.py"], cwd=project)
+    assert result.stdout.startswith(f"app/routes.py:{SLEEP_LINE}:5: FBP101 time.sleep()")
+
+
+# ----- selection of default-off codes --------------------------------------------------------
+@pytest.mark.parametrize("code", DEFAULT_OFF)
+def test_default_off_code_is_silent_until_selected(project: Path, code: str) -> None:
+    """flake8 drops a default-off code unless --extend-select/--select names it."""
+    faults = {"report": [[code, 1]]}
+    args = ["app/routes.py"]
+    assert codes(flake8(args, project, faults=faults)) == ["FBP101"]
+    assert codes(flake8(["--extend-select", code, *args], project, faults=faults)) == [
+        code, "FBP101"]
+    assert codes(flake8(["--select", code, *args], project, faults=faults)) == [code]
+    # flake8 lets an explicit --select prefix beat a default ignore: FBP means all of them.
+    assert codes(flake8(["--select", "FBP", *args], project, faults=faults)) == [
+        code, "FBP101"]
+
+
+def test_readme_command_runs_the_default_set(project: Path) -> None:
+    """The README's first command: every default-on FBP code, no default-off one."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"`pip install flake8-fastapi-bp && flake8 ([^`]*) path/to/your/project`",
+                        "\n".join(readme.splitlines()[:4]))
+    assert command, "the README must open with the install-and-run command"
+    faults = {"report": [[code, 1] for code in DEFAULT_OFF]}
+    result = flake8([*command.group(1).split(), "app/routes.py"], project, faults=faults)
+    assert codes(result) == ["FBP101"]
+
+
+def _default_off_fixtures() -> list[tuple[str, Path]]:
+    """Single-file fixtures that mark a default-off code, one per code."""
+    found = {}
+    for path in sorted(FIXTURES.glob("*.py")):
+        for _, code in expected(path):
+            if code in DEFAULT_OFF:
+                found.setdefault(code, path)
+    return [(code, found[code]) for code in DEFAULT_OFF if code in found] or [("", FIXTURES)]
+
+
+@pytest.mark.parametrize("code,fixture", _default_off_fixtures(),
+                         ids=lambda v: v if isinstance(v, str) else v.name)
+def test_default_off_rule_end_to_end(tmp_path: Path, code: str, fixture: Path) -> None:
+    """A real default-off rule on its fixture: silent by default, reported when selected."""
+    if not code:
+        pytest.skip("no single-file fixture marks a default-off code yet")
+    shutil.copy(fixture, tmp_path / fixture.name)
+    (tmp_path / "setup.cfg").write_text("", encoding="utf-8")
+    options = options_of(fixture.read_text(encoding="utf-8"))
+    wanted = [line for line, found in expected(fixture) if found == code]
+    default = flake8([*options, fixture.name], tmp_path)
+    selected = flake8([*options, "--extend-select", code, fixture.name], tmp_path)
+    assert code not in codes(default)
+    assert [line for _, line, found in codes_by_line(selected.stdout) if found == code] == wanted
+
+
+# ----- suppression -------------------------------------------------------------------------
+def test_ignore(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": """
+        import subprocess
+        import time
+
+
+        async def job():
+            time.sleep(1)
+            subprocess.run(["ls"])
+    """})
+    assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == ["FBP101", "FBP105"]
+    assert codes(flake8(["--select", "FBP", "--ignore", "FBP101", "app.py"], tmp_path)) == [
+        "FBP105"]
+    assert codes(flake8(["--select", "FBP", "--extend-ignore", "FBP1", "app.py"], tmp_path)) \
+        == []
+
+
+def test_per_file_ignores(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app/__init__.py": "", "app/routes.py": ROUTES,
+                             "tests/test_routes.py": ROUTES})
+    args = ["--select", "FBP", "--per-file-ignores", "tests/*:FBP101", "app", "tests"]
+    assert codes_by_line(flake8(args, tmp_path).stdout) == [
+        ("app/routes.py", SLEEP_LINE, "FBP101")]
+
+
+def test_noqa(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": """
+        import time
+
+
+        async def job():
+            time.sleep(1)  # noqa: FBP101
+            time.sleep(2)  # noqa
+            time.sleep(3)  # noqa: FBP102
+            time.sleep(4)  # noqa:FBP101,E501
+            time.sleep(5)
+    """})
+    result = flake8(["--select", "FBP", "app.py"], tmp_path)
+    assert [(line, code) for _, line, code in codes_by_line(result.stdout)] == [
+        (7, "FBP101"), (9, "FBP101")]
+
+
+# ----- configuration files -----------------------------------------------------------------
+BLOCKING_BY_OPTION = """
+    import mylib
+    from mylib import fetch as fetch_alias
+
+
+    async def handler():
+        mylib.fetch()
+        fetch_alias()
+        mylib.other()
+"""
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_options_from_config_file(tmp_path: Path, config: str) -> None:
+    write_project(tmp_path, {"app.py": BLOCKING_BY_OPTION, config: """
+        [flake8]
+        select = FBP
+        fbp-blocking-calls =
+            mylib.fetch=FBP102,
+            otherlib.x=FBP101
+    """})
+    assert [(line, code) for _, line, code in codes_by_line(flake8(["app.py"], tmp_path).stdout)
+            ] == [(6, "FBP102"), (7, "FBP102")]
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_extend_select_from_config_file(tmp_path: Path, config: str) -> None:
+    code = DEFAULT_OFF[0]
+    write_project(tmp_path, {"app.py": ROUTES, config: f"""
+        [flake8]
+        select = FBP
+        extend-select = {code}
+    """})
+    result = flake8(["app.py"], tmp_path, faults={"report": [[code, 1]]})
+    assert codes(result) == [code, "FBP101"]
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_bad_option_in_config_file(tmp_path: Path, config: str) -> None:
+    write_project(tmp_path, {"app.py": ROUTES, config: "[flake8]\nfbp-call-depth = deep\n"})
+    result = flake8(["app.py"], tmp_path)
+    assert_one_line_error(result, "--fbp-call-depth")
+
+
+def test_blocking_calls_option_extends_the_table(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": BLOCKING_BY_OPTION})
+    assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == []
+    result = flake8(["--select", "FBP", "--fbp-blocking-calls", "mylib.fetch=FBP102",
+                     "app.py"], tmp_path)
+    assert [(line, code) for _, line, code in codes_by_line(result.stdout)] == [
+        (6, "FBP102"), (7, "FBP102")]
+    assert "httpx.AsyncClient" in result.stdout  # the code's replacement is named
+
+
+def test_blocking_calls_option_uses_canonical_names(tmp_path: Path) -> None:
+    """An entry spelled through a re-export (sqlmodel.Session) matches its canonical type."""
+    write_project(tmp_path, {"app.py": """
+        from sqlmodel import Session
+
+
+        async def handler(session: Session, query):
+            return session.exec(query)
+    """})
+    args = ["--select", "FBP", "--fbp-blocking-calls", "sqlmodel.Session.exec=FBP103", "app.py"]
+    assert codes(flake8(args, tmp_path)) == ["FBP103"]
+
+
+# ----- bad option values -------------------------------------------------------------------
+def assert_one_line_error(result, option: str) -> None:
+    assert result.returncode not in (0, 1), (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and option in lines[0], result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--fbp-call-depth", "abc"),
+    ("--fbp-call-depth", "-1"),
+    ("--fbp-blocking-calls", "mylib.fetch"),
+    ("--fbp-blocking-calls", "mylib.fetch=FBP999"),
+    ("--fbp-blocking-calls", "my lib.fetch=FBP101"),
+    ("--fbp-secret-names", "(unclosed"),
+    ("--fbp-heavy-calls", "not-a-name"),
+    ("--fbp-base-model", "1bad.Base"),
+])
+def test_bad_option_value_is_one_line_error(project: Path, option: str, value: str) -> None:
+    assert_one_line_error(flake8([f"{option}={value}", "app"], project), option)
+
+
+def test_good_option_values_are_accepted(project: Path) -> None:
+    result = flake8(["--select", "FBP", "--fbp-call-depth=2", "--fbp-secret-names=^pin$",
+                     "--fbp-heavy-calls=numpy.linalg.inv", "--fbp-base-model=app.models.Base",
+                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106", "app"], project)
+    assert result.returncode == 1 and codes(result) == ["FBP101"], result.stderr
+
+
+# ----- robustness and parallel runs ---------------------------------------------------------
+def test_internal_error_is_one_fbp000_and_the_run_goes_on(tmp_path: Path) -> None:
+    write_project(tmp_path, {"a_broken.py": ROUTES, "b_fine.py": ROUTES})
+    result = flake8(["--select", "FBP", "a_broken.py", "b_fine.py"], tmp_path,
+                    faults={"raise_in": ["a_broken.py"], "message": "boom"})
+    assert result.stdout.splitlines()[0] == (
+        "a_broken.py:1:1: FBP000 flake8-fastapi-bp could not check this file: "
+        "RuntimeError: boom")
+    assert codes_by_line(result.stdout) == [("a_broken.py", 1, "FBP000"),
+                                            ("b_fine.py", SLEEP_LINE, "FBP101")]
+    assert "Traceback" not in result.stderr
+
+
+def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path: Path) -> None:
+    corpus = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, corpus, ignore=shutil.ignore_patterns("__pycache__"))
+    (corpus / "setup.cfg").write_text("", encoding="utf-8")
+    serial = flake8(["--select", "FBP", "--jobs", "1", "."], corpus)
+    parallel = flake8(["--select", "FBP", "--jobs", "2", "."], corpus)
+    assert serial.stdout.count("\n") > 20, serial.stderr
+    assert parallel.stdout == serial.stdout
+    assert parallel.returncode == serial.returncode == 1
+
+
+# ----- editors: the buffer on stdin stands for its file ---------------------------------------
+EDITOR_PROJECT = {
+    "app/__init__.py": "",
+    "app/routers.py": """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+    """,
+    "app/deps.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+
+
+        def get_db():
+            yield Session()
+
+
+        DB = Annotated[Session, Depends(get_db)]
+    """,
+    "app/rates.py": """
+        import requests
+
+
+        def fetch_rate(currency):
+            return requests.get(f"https://rates/{currency}", timeout=5).json()
+    """,
+    "app/routes.py": """
+        from app.deps import DB
+        from app.rates import fetch_rate
+        from app.routers import router
+
+
+        @router.get("/items")
+        async def items(db: DB):
+            return db.execute("select 1")
+
+
+        @router.get("/price")
+        async def price(currency: str):
+            return fetch_rate(currency)
+    """,
+}
+DEF_HINT = "or declare it with `def` so FastAPI runs it in the thread pool"
+
+
+@pytest.fixture
+def editor_project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "proj", EDITOR_PROJECT)
+
+
+def _reports(text: str) -> list[str]:
+    """The report lines, without the file name (disk and stdin runs name it alike)."""
+    return [line.split(":", 1)[1] for line in text.splitlines()]
+
+
+def test_stdin_resolves_the_project_like_a_file_on_disk(editor_project: Path) -> None:
+    buffer = (editor_project / "app/routes.py").read_text(encoding="utf-8")
+    on_disk = flake8(["--select", "FBP", "app/routes.py"], editor_project)
+    from_stdin = flake8(["--select", "FBP", "--stdin-display-name", "app/routes.py", "-"],
+                        editor_project, stdin=buffer)
+    assert from_stdin.stdout == on_disk.stdout
+    # The router (app/routers.py) makes items() an endpoint; the alias (app/deps.py) types db.
+    assert "app/routes.py:8:12: FBP103 sync database/cache call db.execute()" in \
+        from_stdin.stdout
+    assert DEF_HINT in from_stdin.stdout
+    if any("FBP107" in family.CODES for family in FAMILIES):
+        assert "app/routes.py:13:12: FBP107" in from_stdin.stdout
+
+
+def test_stdin_checks_the_unsaved_buffer(editor_project: Path) -> None:
+    """The editor's buffer, not the saved file, is what gets checked."""
+    buffer = (editor_project / "app/routes.py").read_text(encoding="utf-8")
+    (editor_project / "app/routes.py").write_text("", encoding="utf-8")
+    result = flake8(["--select", "FBP103", "--stdin-display-name", "app/routes.py", "-"],
+                    editor_project, stdin=buffer)
+    assert codes_by_line(result.stdout) == [("app/routes.py", 8, "FBP103")]
+    assert DEF_HINT in result.stdout
+
+
+def test_stdin_absolute_display_name_from_another_directory(editor_project: Path,
+                                                            tmp_path: Path) -> None:
+    """Language servers run from anywhere and pass the document's absolute path."""
+    buffer = (editor_project / "app/routes.py").read_text(encoding="utf-8")
+    display = str(editor_project / "app" / "routes.py")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    from_stdin = flake8(["--select", "FBP", "--stdin-display-name", display, "-"], elsewhere,
+                        stdin=buffer)
+    on_disk = flake8(["--select", "FBP", "app/routes.py"], editor_project)
+    # Same reports; only paths inside messages (FBP107's chain) follow the working directory.
+    assert [found[1:] for found in codes_by_line(from_stdin.stdout)] == [
+        found[1:] for found in codes_by_line(on_disk.stdout)]
+    assert _reports(from_stdin.stdout)[0] == _reports(on_disk.stdout)[0]
+    assert from_stdin.stdout.startswith(display + ":8:12: FBP103")
+
+
+def test_stdin_new_file_not_yet_saved(editor_project: Path) -> None:
+    buffer = (editor_project / "app/routes.py").read_text(encoding="utf-8")
+    result = flake8(["--select", "FBP103", "--stdin-display-name", "app/new_routes.py", "-"],
+                    editor_project, stdin=buffer)
+    assert codes_by_line(result.stdout) == [("app/new_routes.py", 8, "FBP103")]
+    assert DEF_HINT in result.stdout
+
+
+def test_stdin_honours_per_file_ignores_by_display_name(editor_project: Path) -> None:
+    buffer = (editor_project / "app/routes.py").read_text(encoding="utf-8")
+    result = flake8(["--select", "FBP", "--per-file-ignores", "app/*:FBP103",
+                     "--stdin-display-name", "app/routes.py", "-"], editor_project,
+                    stdin=buffer)
+    assert "FBP103" not in codes(result)
