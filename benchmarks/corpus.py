@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -70,15 +69,25 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
+def _dist_id(filename: str) -> tuple[str, str] | None:
+    """(normalized name, version) of a wheel or sdist file name."""
+    if filename.endswith(".whl"):
+        parts = filename.split("-")
+        return (_norm(parts[0]), parts[1]) if len(parts) >= 5 else None
+    for suffix in (".tar.gz", ".zip"):
+        if filename.endswith(suffix) and "-" in filename:
+            name, version = filename[: -len(suffix)].rsplit("-", 1)
+            return _norm(name), version
+    return None
+
+
 def _find_dist(project: Project) -> Path | None:
     """Return the already downloaded archive for ``project``, if any."""
-    prefix = f"{_norm(project.name)}-{project.version}"
-    suffixes = (".whl",) if project.dist == "wheel" else (".tar.gz", ".zip")
-    for path in sorted(DISTS.glob("*")):
-        stem = _norm(path.name.split("-")[0]) + "-" + "-".join(path.name.split("-")[1:])
-        if stem.startswith(prefix) and path.name.endswith(suffixes):
-            if project.dist == "wheel" or stem[len(prefix):] in suffixes:
-                return path
+    wanted = (_norm(project.name), project.version)
+    for path in sorted(DISTS.iterdir()):
+        is_wheel = path.name.endswith(".whl")
+        if _dist_id(path.name) == wanted and is_wheel == (project.dist == "wheel"):
+            return path
     return None
 
 
@@ -110,9 +119,8 @@ def _extract(archive: Path, dest: Path) -> None:
                 else:  # pragma: no cover - very old 3.10.x patch releases
                     tf.extractall(out)
         children = list(out.iterdir())
-        top = children[0] if len(children) == 1 and children[0].is_dir() else out
-        if archive.name.endswith(".whl"):
-            top = out
+        single = len(children) == 1 and children[0].is_dir()
+        top = children[0] if single and not archive.name.endswith(".whl") else out
         top.rename(dest)
 
 
