@@ -39,7 +39,9 @@ Leaf = Callable[[ModuleInfo, ast.Call], "str | None"]
 
 # Builtins that iterate their argument at once: ``list(rows())`` runs the generator.
 CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
-                       "max", "any", "all", "next", "enumerate", "zip", "map", "filter"})
+                       "max", "any", "all", "next"})
+# Builtins that wrap an iterator lazily: ``enumerate(rows())`` runs it when it runs.
+LAZY_WRAPPERS = frozenset({"enumerate", "zip", "map", "filter", "iter", "reversed"})
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,8 @@ def runs_on_call(resolver: Resolver, module: ModuleInfo, call: ast.Call,
     body = callable_body(definition)
     if body is None or _converted(resolver, definition.module, body):
         return False
-    if not _is_generator(body) or _decorated_with(resolver, definition.module, body,
-                                                  "contextlib.contextmanager"):
+    if not is_generator(definition.module, body) or _decorated_with(
+            resolver, definition.module, body, "contextlib.contextmanager"):
         return True
     return _iterated_on_the_spot(module, call)
 
@@ -206,8 +208,13 @@ def _leaf_name(call: ast.Call) -> str:
     return display_name(call.func)
 
 
-def _is_generator(function: ast.FunctionDef) -> bool:
-    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(function))
+def is_generator(module: ModuleInfo, function: ast.FunctionDef) -> bool:
+    """Does the function's own body yield? (Cached: asked once per call site.)"""
+    key = ("generator", id(function))
+    if key not in module.cache:
+        module.cache[key] = any(isinstance(n, (ast.Yield, ast.YieldFrom))
+                                for n in own_nodes(function))
+    return bool(module.cache[key])
 
 
 def _decorator_names(resolver: Resolver, module: ModuleInfo,
@@ -239,6 +246,8 @@ def _iterated_on_the_spot(module: ModuleInfo, call: ast.Call) -> bool:
         return True
     if isinstance(parent, ast.Call) and call in parent.args:
         func = parent.func
+        if isinstance(func, ast.Name) and func.id in LAZY_WRAPPERS:
+            return _iterated_on_the_spot(module, parent)
         if isinstance(func, ast.Name) and func.id in CONSUMERS:
             return True
         return isinstance(func, ast.Attribute) and func.attr == "join"

@@ -16,9 +16,9 @@ from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
-from ..resolve.names import Definition, Resolver, own_nodes
+from ..resolve.names import Definition, Resolver
 from ..settings import Settings
-from ..summaries import Leaf, call_graph, callable_body, runs_on_call
+from ..summaries import Leaf, call_graph, callable_body, is_generator, runs_on_call
 
 CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
@@ -71,8 +71,7 @@ def offload_advice(call: ast.Call, definition: Definition) -> str:
     """What to write instead: a generator is iterated, anything else is called."""
     name = display_name(call.func)
     body = callable_body(definition)
-    if body is not None and any(isinstance(n, (ast.Yield, ast.YieldFrom))
-                                for n in own_nodes(body)):
+    if body is not None and is_generator(definition.module, body):
         return (f"iterate it with `async for ... in iterate_in_threadpool({name}(...))` "
                 "or make the helper async")
     return f"offload it with `await run_in_threadpool({name}, ...)` or make the helper async"
