@@ -77,13 +77,14 @@ _RULES = [
          "A `def` dependency that only calls pure builtins.", default_off=True),
     # FBP2xx - work that does not belong on the request path
     Rule("FBP201", "cpu-heavy-call-in-async",
-         "CPU-heavy {call}() inside async function {function}() stalls every request; "
-         "offload it with `await run_in_threadpool(...)`, a process pool or a worker queue",
+         "CPU-heavy {call}() inside async function {function}() stalls the event loop"
+         "{chain}; offload it with `await run_in_threadpool(...)`, a process pool or a "
+         "worker queue",
          "Password hashing, image work, ML inference, `pandas.read_csv` inside an async "
          "function."),
     Rule("FBP202", "cpu-heavy-call-in-endpoint",
-         "CPU-heavy {call}() in sync {kind} {function}() holds a thread-pool worker; "
-         "move it to a process pool or a worker queue",
+         "CPU-heavy {call}() in sync {kind} {function}() holds a thread-pool worker"
+         "{chain}; move it to a process pool or a worker queue",
          "The same CPU-heavy calls inside a sync endpoint or dependency.", default_off=True),
     Rule("FBP203", "fragile-background-task",
          "background task {task}() {reason}; BackgroundTasks runs in the web process and "
@@ -91,8 +92,8 @@ _RULES = [
          "(Celery, arq, RQ, Dramatiq)",
          "`add_task` of a function that is CPU-heavy, loops forever or retries/polls."),
     Rule("FBP204", "inline-notification",
-         "{call}() sends email inline in {function}(): the client waits for the mail server; "
-         "send it with `background_tasks.add_task(...)` or a queue",
+         "{call}() sends email inline in endpoint {function}(){chain}: the client waits "
+         "for the mail server; send it with `background_tasks.add_task(...)` or a queue",
          "An endpoint sends email inline."),
     # FBP3xx - requests and responses
     Rule("FBP301", "manual-response-model",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import coroutines, event_loop, logs, resources, security, threadpool
+from . import coroutines, event_loop, logs, offload, resources, responses, security, threadpool
 
-FAMILIES: tuple[ModuleType, ...] = (event_loop, coroutines, threadpool, resources, security, logs)
+FAMILIES: tuple[ModuleType, ...] = (event_loop, coroutines, threadpool, offload, responses,
+                                    resources, security, logs)

@@ -1,0 +1,24 @@
+"""Data only: calls that send an email and wait for the mail server or provider (FBP204).
+
+Keys are canonical qualified names (see ``apis.types.canonical``); a method of an
+instance of ``T`` is ``T.method``.
+"""
+
+from __future__ import annotations
+
+MAIL_SENDS: frozenset[str] = frozenset({
+    "smtplib.SMTP.sendmail", "smtplib.SMTP.send_message",
+    "aiosmtplib.send", "aiosmtplib.SMTP.sendmail", "aiosmtplib.SMTP.send_message",
+    "fastapi_mail.FastMail.send_message",
+    "sendgrid.SendGridAPIClient.send",
+    # boto3 clients are untyped: only SES/SESv2 clients have these methods.
+    "boto3.client.send_email", "boto3.client.send_raw_email",
+    "boto3.client.send_templated_email", "boto3.client.send_bulk_templated_email",
+    "boto3.client.send_bulk_email",
+})
+
+# A coroutine handed to one of these runs on its own, after the response: not inline.
+DETACHING_CALLS: frozenset[str] = frozenset({
+    "asyncio.create_task", "asyncio.ensure_future", "asyncio.AbstractEventLoop.create_task",
+    "asyncio.TaskGroup.create_task",
+})

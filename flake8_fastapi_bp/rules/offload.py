@@ -1,0 +1,339 @@
+"""Work that does not belong on the request path.
+
+Codes: FBP201 cpu-heavy-call-in-async, FBP202 cpu-heavy-call-in-endpoint,
+FBP203 fragile-background-task, FBP204 inline-notification.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from ..apis.heavy import RETRY_DECORATORS, SLEEPS, is_heavy
+from ..apis.mail import DETACHING_CALLS, MAIL_SENDS
+from ..apis.types import canonical
+from ..context import FileContext, Report, display_name
+from ..fastapi_model import TASK_CALLERS
+from ..resolve.module import FUNCTION_TYPES, ModuleInfo
+from ..resolve.names import Definition, Resolver, Value, own_nodes
+from ..summaries import Chain, Leaf, call_graph
+
+CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
+SYNC_REQUEST_PATH = ("endpoint", "dependency")
+TASK_CALL_NAMES = frozenset({"add_task", "BackgroundTask"})
+MAIL_METHOD_NAMES = frozenset(name.rpartition(".")[2] for name in MAIL_SENDS)
+PARTIAL = "functools.partial"
+
+# FBP203 reasons, also the labels of its leaf calls.
+HEAVY_WORK = "runs CPU-heavy work"
+FOREVER = "loops forever (`while True`)"
+POLLING = "retries or polls in a loop that sleeps"
+RETRYING = "retries through a retry decorator"
+
+
+def check(ctx: FileContext) -> Iterator[Report]:
+    heavy = HeavyCalls(ctx.resolver, ctx.settings.heavy_calls)
+    yield from heavy_calls(ctx, heavy)
+    yield from fragile_background_tasks(ctx, heavy)
+    yield from inline_notifications(ctx)
+
+
+# ----- FBP201 / FBP202 --------------------------------------------------------------------
+class HeavyCalls:
+    """Which calls are CPU-heavy: the table, ``--fbp-heavy-calls``, and calls on instances
+    of project subclasses of a heavy library class (``class Net(nn.Module)``)."""
+
+    def __init__(self, resolver: Resolver, extra: frozenset[str]) -> None:
+        self.resolver = resolver
+        self.extra = frozenset(canonical(name) for name in extra)
+        # The call-graph cache is per kind: one kind per list of extra calls.
+        self.kind = "heavy:" + ",".join(sorted(self.extra))
+
+    def leaf(self, module: ModuleInfo, call: ast.Call) -> str | None:
+        return "heavy" if self.is_heavy(module, call) else None
+
+    def is_heavy(self, module: ModuleInfo, call: ast.Call) -> bool:
+        target = self.resolver.callee_value(module, call)
+        if target is None:
+            return False
+        name = f"{target.name}.__call__" if target.instance else target.name
+        if is_heavy(name, self.extra):
+            return True
+        library_name = self._as_library_call(module, call, target)
+        return library_name is not None and is_heavy(library_name, self.extra)
+
+    def _as_library_call(self, module: ModuleInfo, call: ast.Call,
+                         target: Value) -> str | None:
+        """``model(x)`` / ``model.forward(x)`` on an instance of a project class, spelled
+        on its library base: ``torch.nn.Module.__call__`` / ``torch.nn.Module.forward``."""
+        if target.instance:
+            base = self._library_base(target)
+            return f"{base}.__call__" if base else None
+        if isinstance(call.func, ast.Attribute):
+            owner = self.resolver.value(module, call.func.value)
+            base = self._library_base(owner) if owner is not None and owner.instance else None
+            return f"{base}.{call.func.attr}" if base else None
+        return None
+
+    def _library_base(self, value: Value) -> str | None:
+        if value.definition is None or not value.definition.is_class:
+            return None
+        base = self.resolver.library_base(value.definition)
+        return canonical(base) if base else None
+
+
+def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
+    """FBP201: a heavy call in an async function; FBP202: in a sync endpoint/dependency.
+    Also a call to a sync project helper that reaches one within --fbp-call-depth."""
+    graph = call_graph(ctx.resolver)
+    for call in ctx.module.calls:
+        function = ctx.function_of(call)
+        if function is None:
+            continue
+        kind = None
+        if not isinstance(function, ast.AsyncFunctionDef):
+            kind = ctx.fastapi.kind(function)
+            if kind not in SYNC_REQUEST_PATH:
+                continue
+        chain = ""
+        if not heavy.is_heavy(ctx.module, call):
+            found = _helper_chain(ctx, graph, call, heavy.kind, heavy.leaf)
+            if found is None:
+                continue
+            chain = f": {found.text()}"
+        fields = dict(call=display_name(call.func), function=function.name, chain=chain)
+        if kind is None:
+            yield ctx.report("FBP201", call, **fields)
+        else:
+            yield ctx.report("FBP202", call, kind=kind, **fields)
+
+
+def _helper_chain(ctx: FileContext, graph, call: ast.Call, kind: str,
+                  leaf: Leaf) -> Chain | None:
+    """The chain from a sync project helper called here to a leaf call."""
+    if ctx.settings.call_depth <= 0:
+        return None
+    definition = ctx.definition(call)
+    if definition is None:
+        return None
+    return graph.chain(definition, kind, leaf, ctx.settings.call_depth)
+
+
+# ----- FBP203 -----------------------------------------------------------------------------
+class TaskLeaf:
+    """A call that makes a background task long or fragile: a heavy call, any call in a
+    ``while True`` loop, a sleep in a loop (or a helper that sleeps, called in a loop),
+    a call to a function wrapped by a retry decorator."""
+
+    def __init__(self, resolver: Resolver, heavy: HeavyCalls, depth: int) -> None:
+        self.resolver = resolver
+        self.heavy = heavy
+        self.depth = depth
+        self.kind = f"task:{depth}:{heavy.kind}"
+
+    def __call__(self, module: ModuleInfo, call: ast.Call) -> str | None:
+        if self.heavy.is_heavy(module, call):
+            return HEAVY_WORK
+        callee = self.resolver.definition(module, call)
+        if callee is not None and retry_decorator(self.resolver, callee) is not None:
+            return RETRYING
+        loop = enclosing_loop(module, call)
+        if loop is None:
+            return None
+        if loops_forever(module, call):
+            return FOREVER
+        if self.resolver.callee(module, call) in SLEEPS:
+            return POLLING
+        if callee is not None and call_graph(self.resolver).chain(
+                callee, "sleeps", sleep_leaf(self.resolver), self.depth) is not None:
+            return POLLING
+        return None
+
+
+def sleep_leaf(resolver: Resolver) -> Leaf:
+    def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
+        return "sleep" if resolver.callee(module, call) in SLEEPS else None
+    return leaf
+
+
+def fragile_background_tasks(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
+    """FBP203: ``add_task(fn)`` / ``BackgroundTask(fn)`` of a long or retrying function."""
+    depth = max(ctx.settings.call_depth, 1)  # the task's own body is always looked at
+    leaf = TaskLeaf(ctx.resolver, heavy, depth)
+    for call in ctx.module.calls:
+        if _simple_name(call.func) not in TASK_CALL_NAMES:
+            continue
+        target = _task_function(ctx, call)
+        if target is None:
+            continue
+        expr, definition = target
+        reason = fragile_reason(ctx, definition, leaf, depth)
+        if reason is not None:
+            yield ctx.report("FBP203", call, task=display_name(expr), reason=reason)
+
+
+def _task_function(ctx: FileContext, call: ast.Call) -> tuple[ast.expr, Definition] | None:
+    """The project function handed to ``add_task``/``BackgroundTask`` (through a
+    ``functools.partial``), with the expression that names it."""
+    if ctx.callee(call) not in TASK_CALLERS:
+        return None
+    expr = call.args[0] if call.args else _keyword(call, "func")
+    if isinstance(expr, ast.Call) and expr.args and ctx.callee(expr) == PARTIAL:
+        expr = expr.args[0]
+    if expr is None:
+        return None
+    value = ctx.resolver.value(ctx.module, expr)
+    if value is None or value.instance or value.definition is None \
+            or not value.definition.is_function:
+        return None
+    return expr, value.definition
+
+
+def fragile_reason(ctx: FileContext, task: Definition, leaf: TaskLeaf,
+                   depth: int) -> str | None:
+    decorator = retry_decorator(ctx.resolver, task)
+    if decorator is not None:
+        return f"{RETRYING} (`@{decorator}`)"
+    found = awaited_chain(ctx.resolver, task, leaf.kind, leaf, depth)
+    return f"{found.label}: {found.text()}" if found is not None else None
+
+
+def retry_decorator(resolver: Resolver, definition: Definition) -> str | None:
+    """``tenacity.retry`` when the function is decorated with ``@retry(...)``, etc."""
+    node = definition.node
+    if not isinstance(node, FUNCTION_TYPES):
+        return None
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = resolver.qualname(definition.module, target)
+        if name in RETRY_DECORATORS:
+            return name
+    return None
+
+
+def enclosing_loop(module: ModuleInfo, node: ast.AST) -> ast.AST | None:
+    """The innermost ``for``/``while`` of the same function whose repeated part holds
+    ``node`` (a ``for`` iterable is evaluated once: not repeated)."""
+    child = node
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            return None
+        if isinstance(ancestor, ast.While):
+            return ancestor
+        if isinstance(ancestor, (ast.For, ast.AsyncFor)) and child is not ancestor.iter:
+            return ancestor
+        child = ancestor
+    return None
+
+
+def loops_forever(module: ModuleInfo, node: ast.AST) -> bool:
+    """Inside a ``while True:`` (or ``while 1:``) of the same function."""
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, ast.While) and isinstance(ancestor.test, ast.Constant) \
+                and bool(ancestor.test.value):
+            return True
+    return False
+
+
+def awaited_chain(resolver: Resolver, definition: Definition, kind: str, leaf: Leaf,
+                  depth: int) -> Chain | None:
+    """``CallGraph.chain`` that also starts from a coroutine and follows the coroutines it
+    awaits (their body runs as part of the caller), then the sync helpers as usual."""
+    node = definition.node
+    if not isinstance(node, ast.AsyncFunctionDef):
+        return call_graph(resolver).chain(definition, kind, leaf, depth)
+    if depth <= 0:
+        return None
+    key = (f"fbp2:awaited:{kind}:{depth}", id(node))
+    cache = definition.module.cache
+    if key not in cache:
+        cache[key] = None  # a cycle of coroutines awaiting each other: nothing found
+        cache[key] = _coroutine_chain(resolver, definition.module, node, kind, leaf, depth)
+    return cache[key]  # type: ignore[return-value]
+
+
+def _coroutine_chain(resolver: Resolver, module: ModuleInfo, node: ast.AsyncFunctionDef,
+                     kind: str, leaf: Leaf, depth: int) -> Chain | None:
+    calls = sorted((n for n in own_nodes(node) if isinstance(n, ast.Call)),
+                   key=lambda c: (c.lineno, c.col_offset))
+    for call in calls:
+        label = leaf(module, call)
+        if label is not None:
+            return Chain((node.name, display_name(call.func)), label, module, call)
+    for call in calls:
+        callee = resolver.definition(module, call)
+        if callee is None or isinstance(callee.node, ast.AsyncFunctionDef) \
+                and not isinstance(module.parents.get(call), ast.Await):
+            continue
+        found = awaited_chain(resolver, callee, kind, leaf, depth - 1)
+        if found is not None:
+            return Chain((node.name, *found.names), found.label, found.module, found.leaf)
+    return None
+
+
+# ----- FBP204 -----------------------------------------------------------------------------
+def mail_leaf(resolver: Resolver) -> Leaf:
+    def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
+        return "mail" if sends_mail(resolver, module, call) else None
+    return leaf
+
+
+def sends_mail(resolver: Resolver, module: ModuleInfo, call: ast.Call) -> bool:
+    """A call that sends an email and waits for it (not one handed to ``create_task``)."""
+    if _simple_name(call.func) not in MAIL_METHOD_NAMES:
+        return False
+    if resolver.callee(module, call) not in MAIL_SENDS:
+        return False
+    parent = module.parents.get(call)
+    return not (isinstance(parent, ast.Call) and call in parent.args
+                and resolver.callee(module, parent) in DETACHING_CALLS)
+
+
+def inline_notifications(ctx: FileContext) -> Iterator[Report]:
+    """FBP204: an endpoint sends email itself, or through a helper it calls (reported at
+    the call in the endpoint, naming the chain)."""
+    leaf = mail_leaf(ctx.resolver)
+    depth = ctx.settings.call_depth
+    for call in ctx.module.calls:
+        function = ctx.function_of(call)
+        if function is None or not ctx.fastapi.is_endpoint(function):
+            continue
+        chain = ""
+        if not sends_mail(ctx.resolver, ctx.module, call):
+            found = _mail_helper_chain(ctx, call, leaf, depth)
+            if found is None:
+                continue
+            chain = f" via {found.text()}"
+        yield ctx.report("FBP204", call, call=display_name(call.func), function=function.name,
+                         chain=chain)
+
+
+def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
+                       depth: int) -> Chain | None:
+    if depth <= 0:
+        return None
+    definition = ctx.definition(call)
+    if definition is None:
+        return None
+    if isinstance(definition.node, ast.AsyncFunctionDef) \
+            and not isinstance(ctx.module.parents.get(call), ast.Await):
+        return None  # a coroutine created here runs elsewhere (or never: FBP108)
+    return awaited_chain(ctx.resolver, definition, "mail", leaf, depth)
+
+
+# ----- helpers ----------------------------------------------------------------------------
+def _simple_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None

@@ -1,0 +1,346 @@
+"""Requests and responses: work FastAPI and Pydantic already do, written by hand.
+
+Codes: FBP301 manual-response-model, FBP302 manual-validation,
+FBP303 lookup-validation-in-endpoint, FBP304 direct-basemodel-subclass.
+"""
+
+from __future__ import annotations
+
+import ast
+import http
+import re
+from typing import Iterator
+
+from ..apis.types import canonical
+from ..context import FileContext, Report, display_name
+from ..resolve.module import FunctionNode
+from ..resolve.names import own_nodes, qualname_of_def
+
+CODES = ("FBP301", "FBP302", "FBP303", "FBP304")
+HTTP_EXCEPTION = "fastapi.HTTPException"
+PYDANTIC_BASE = "pydantic.BaseModel"
+UPLOAD_FILE = "starlette.datastructures.UploadFile"
+# Class methods that validate their input into a model instance.
+VALIDATING_CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "parse_obj",
+                                     "parse_raw", "from_orm"})
+LIST_TYPES = frozenset({"builtins.list", "typing.List", "typing.Sequence",
+                        "collections.abc.Sequence"})
+BAD_REQUEST = frozenset({400, 422})
+NOT_FOUND = frozenset({404})
+# Calls a test may make and still read only the request: sizes and pattern matches.
+PURE_TEST_CALLS = frozenset({
+    "builtins.len", "re.match", "re.fullmatch", "re.search",
+    "re.Pattern.match", "re.Pattern.fullmatch", "re.Pattern.search",
+})
+_STATUS_CONSTANT = re.compile(r"^starlette\.status\.(?:HTTP|WS)_(\d{3})_")
+_HTTP_STATUS = "http.HTTPStatus."
+
+
+def check(ctx: FileContext) -> Iterator[Report]:
+    yield from manual_response_models(ctx)
+    endpoints = [f for f in ctx.module.functions if ctx.fastapi.is_endpoint(f)]
+    for endpoint in endpoints:
+        yield from manual_validations(ctx, endpoint)
+        yield from lookups_in_endpoint(ctx, endpoint)
+    yield from direct_basemodel_subclasses(ctx)
+
+
+# ----- shared: raise HTTPException(<status>) -------------------------------------------
+def status_code(ctx: FileContext, expr: ast.expr | None) -> int | None:
+    """``404``, ``status.HTTP_404_NOT_FOUND``, ``HTTPStatus.NOT_FOUND`` -> 404."""
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Constant) and type(expr.value) is int:
+        return expr.value
+    name = ctx.qualname(expr)
+    if name is None:
+        return None
+    found = _STATUS_CONSTANT.match(name)
+    if found:
+        return int(found.group(1))
+    if name.startswith(_HTTP_STATUS):
+        member = getattr(http.HTTPStatus, name[len(_HTTP_STATUS):], None)
+        return int(member) if member is not None else None
+    return None
+
+
+def raised_status(ctx: FileContext, body: list[ast.stmt]) -> int | None:
+    """The status of ``raise HTTPException(<status>, ...)`` ending ``body``, when the
+    statements before it are simple (a log call, a message built): an ``if`` whose body
+    does real work (blocks, awaits) and then gives up is not a check."""
+    if not body or not isinstance(body[-1], ast.Raise):
+        return None
+    if not all(_simple_statement(statement) for statement in body[:-1]):
+        return None
+    exc = body[-1].exc
+    if not isinstance(exc, ast.Call) or ctx.callee(exc) != HTTP_EXCEPTION:
+        return None
+    given = exc.args[0] if exc.args else _keyword(exc, "status_code")
+    return status_code(ctx, given)
+
+
+def _simple_statement(statement: ast.stmt) -> bool:
+    if not isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign)):
+        return False
+    return not any(isinstance(n, ast.Await) for n in ast.walk(statement))
+
+
+# ----- FBP301 -------------------------------------------------------------------------
+def manual_response_models(ctx: FileContext) -> Iterator[Report]:
+    """A route with ``response_model=X`` that returns ``X(...)``/``X.model_validate(...)``
+    (``response_model=list[X]``: a list of those)."""
+    for function in ctx.module.functions:
+        route = ctx.fastapi.route(function)
+        if route is None or route.response_model is None:
+            continue
+        declared = _response_model(ctx, route.response_model)
+        if declared is None:
+            continue
+        model, many = declared
+        for build in _returned_builds(ctx, function, many):
+            if _built_model(ctx, build) == model:
+                yield ctx.report("FBP301", build, call=display_name(build.func),
+                                 model=ast.unparse(route.response_model))
+
+
+def _response_model(ctx: FileContext, expr: ast.expr) -> tuple[str, bool] | None:
+    """(model, is a list of it) for ``X`` or ``list[X]``."""
+    if isinstance(expr, ast.Subscript) and ctx.qualname(expr.value) in LIST_TYPES:
+        inner = ctx.qualname(expr.slice)
+        return (inner, True) if inner else None
+    model = ctx.qualname(expr)
+    return (model, False) if model else None
+
+
+def _returned_builds(ctx: FileContext, function: FunctionNode,
+                     many: bool) -> Iterator[ast.Call]:
+    for node in own_nodes(function):
+        if not isinstance(node, ast.Return) or node.value is None:
+            continue
+        value = _local_value(ctx, function, node.value)
+        if many and isinstance(value, (ast.ListComp, ast.List)):
+            items = [value.elt] if isinstance(value, ast.ListComp) else value.elts
+            yield from (item for item in items if isinstance(item, ast.Call))
+        elif not many and isinstance(value, ast.Call):
+            yield value
+
+
+def _local_value(ctx: FileContext, function: FunctionNode, expr: ast.expr) -> ast.expr:
+    """``out = X(...); return out``: the one value assigned to a returned local name."""
+    if not isinstance(expr, ast.Name):
+        return expr
+    bindings = ctx.module.scopes[function].bindings.get(expr.id, [])
+    if len(bindings) == 1 and bindings[0].kind == "assign" and bindings[0].value is not None:
+        return bindings[0].value
+    return expr
+
+
+def _built_model(ctx: FileContext, call: ast.Call) -> str | None:
+    """``X(...)`` / ``X.model_validate(...)``: X; None for anything else."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in VALIDATING_CONSTRUCTORS:
+        return ctx.qualname(func.value)
+    if isinstance(func, (ast.Name, ast.Attribute)):
+        return ctx.qualname(func)
+    return None
+
+
+# ----- FBP302 -------------------------------------------------------------------------
+def manual_validations(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Report]:
+    """``if <test of request parameters only>: raise HTTPException(400/422)``."""
+    parameters: set[ast.arg] | None = None
+    for node in own_nodes(endpoint):
+        if not isinstance(node, ast.If) or raised_status(ctx, node.body) not in BAD_REQUEST:
+            continue
+        if parameters is None:
+            parameters = _validatable_parameters(ctx, endpoint)
+        if ParameterTest(ctx, endpoint, parameters).reads_only_parameters(node.test):
+            yield ctx.report("FBP302", node, function=endpoint.name)
+
+
+def _validatable_parameters(ctx: FileContext, endpoint: FunctionNode) -> set[ast.arg]:
+    """Request parameters a constraint can be declared on (an upload's content type or
+    file name cannot: uploads are left out)."""
+    return {arg for arg in ctx.fastapi.request_parameters(endpoint)
+            if not _mentions(ctx, arg.annotation, UPLOAD_FILE)}
+
+
+def _mentions(ctx: FileContext, annotation: ast.expr | None, qualname: str) -> bool:
+    if annotation is None:
+        return False
+    return any(isinstance(n, (ast.Name, ast.Attribute)) and ctx.qualname(n) == qualname
+               for n in ast.walk(annotation))
+
+
+class ParameterTest:
+    """Does a test read nothing but the endpoint's request parameters (their attributes,
+    items, ``len``, comparisons, ``re`` matches, literals and module-level constants)?"""
+
+    def __init__(self, ctx: FileContext, endpoint: FunctionNode,
+                 parameters: set[ast.arg]) -> None:
+        self.ctx = ctx
+        self.endpoint = endpoint
+        self.parameters = parameters
+        self.reads_parameter = False
+
+    def reads_only_parameters(self, test: ast.expr) -> bool:
+        return self.pure(test) and self.reads_parameter
+
+    def pure(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            return self.parameter(node) or self.module_constant(node)
+        if isinstance(node, ast.Attribute):
+            return self.pure(node.value) or self.library_constant(node)
+        if isinstance(node, ast.Subscript):
+            return self.pure(node.value) and self.pure(node.slice)
+        if isinstance(node, ast.Call):
+            return self.pure_call(node)
+        children = {
+            ast.BoolOp: lambda n: n.values, ast.UnaryOp: lambda n: [n.operand],
+            ast.BinOp: lambda n: [n.left, n.right],
+            ast.Compare: lambda n: [n.left, *n.comparators],
+            ast.Tuple: lambda n: n.elts, ast.List: lambda n: n.elts, ast.Set: lambda n: n.elts,
+        }.get(type(node))
+        return children is not None and all(self.pure(child) for child in children(node))
+
+    def pure_call(self, call: ast.Call) -> bool:
+        if self.ctx.callee(call) not in PURE_TEST_CALLS:
+            return False
+        arguments = [*call.args, *(k.value for k in call.keywords)]
+        return all(self.pure(argument) for argument in arguments)
+
+    def parameter(self, name: ast.Name) -> bool:
+        """A request parameter of the endpoint, never reassigned in it."""
+        scope = self.ctx.module.scope_of(name)
+        if scope.node is not self.endpoint:
+            return False
+        bindings = scope.bindings.get(name.id, [])
+        if bindings and all(b.kind == "param" and b.node in self.parameters for b in bindings):
+            self.reads_parameter = True
+            return True
+        return False
+
+    def module_constant(self, name: ast.Name) -> bool:
+        """A module-level name bound only to literals (``MAX_ITEMS = 100``)."""
+        module = self.ctx.module
+        scope = module.scope_of(name)
+        if scope is not module.module_scope and name.id in scope.bindings:
+            return False
+        bindings = module.top_level(name.id)
+        return bool(bindings) and all(b.kind == "assign" and _is_literal(b.value)
+                                      for b in bindings)
+
+    def library_constant(self, node: ast.Attribute) -> bool:
+        """``re.IGNORECASE`` as a match flag."""
+        name = self.ctx.qualname(node)
+        return name is not None and name.startswith("re.") and name[3:].isupper()
+
+
+def _is_literal(node: ast.expr | None) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_literal(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _is_literal(node.operand)
+    return False
+
+
+# ----- FBP303 -------------------------------------------------------------------------
+def lookups_in_endpoint(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Report]:
+    """``x = <call>`` then ``if x is None`` / ``if not x``: ``raise HTTPException(404)``."""
+    for node in own_nodes(endpoint):
+        if not isinstance(node, ast.If):
+            continue
+        name = _missing_test(node.test)
+        if name is None or raised_status(ctx, node.body) not in NOT_FOUND:
+            continue
+        if _assigned_by_call_before(ctx, node, name):
+            yield ctx.report("FBP303", node, name=name, function=endpoint.name)
+
+
+def _missing_test(test: ast.expr) -> str | None:
+    """``x is None`` or ``not x``: x."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+            and isinstance(test.operand, ast.Name):
+        return test.operand.id
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
+            and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+            and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None:
+        return test.left.id
+    return None
+
+
+def _assigned_by_call_before(ctx: FileContext, node: ast.If, name: str) -> bool:
+    """The last statement before ``node`` (same block) that binds ``name`` is
+    ``name = <call>`` or ``name = await <call>``."""
+    for statement in reversed(_previous_siblings(ctx, node)):
+        if not _binds(statement, name):
+            continue
+        value = _single_assignment(statement, name)
+        if isinstance(value, ast.Await):
+            value = value.value
+        return isinstance(value, ast.Call)
+    return False
+
+
+def _previous_siblings(ctx: FileContext, node: ast.stmt) -> list[ast.stmt]:
+    parent = ctx.module.parents.get(node)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and node in block:
+            return block[:block.index(node)]
+    return []
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for n in ast.walk(statement))
+
+
+def _single_assignment(statement: ast.stmt, name: str) -> ast.expr | None:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name) and target.id == name:
+            return statement.value
+    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+        return statement.value
+    return None
+
+
+# ----- FBP304 -------------------------------------------------------------------------
+def direct_basemodel_subclasses(ctx: FileContext) -> Iterator[Report]:
+    """With ``--fbp-base-model``: a class inheriting ``pydantic.BaseModel`` directly."""
+    configured = ctx.settings.base_models
+    if not configured:
+        return
+    bases_text = ", ".join(f"`{name}`" for name in sorted(configured))
+    for classdef in ctx.module.classes:
+        if not any(ctx.qualname(base) == PYDANTIC_BASE for base in classdef.bases):
+            continue
+        if _is_configured_base(ctx, classdef, configured):
+            continue
+        yield ctx.report("FBP304", classdef, cls=classdef.name, bases=bases_text)
+
+
+def _is_configured_base(ctx: FileContext, classdef: ast.ClassDef,
+                        configured: frozenset[str]) -> bool:
+    """The class is one of the configured bases (by its own name, or a configured name
+    re-exported from another module resolves to it)."""
+    if canonical(qualname_of_def(ctx.module, classdef)) in configured:
+        return True
+    for name in configured:
+        found = ctx.resolver.lookup(name)
+        if found is not None and found[1].node is classdef:
+            return True
+    return False
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
