@@ -25,6 +25,7 @@ VALIDATING_CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "p
                                      "parse_raw", "from_orm"})
 LIST_TYPES = frozenset({"builtins.list", "typing.List", "typing.Sequence",
                         "collections.abc.Sequence"})
+NOT_MODELS = frozenset({"builtins", "typing", "collections"})
 BAD_REQUEST = frozenset({400, 422})
 NOT_FOUND = frozenset({404})
 # Calls a test may make and still read only the request: sizes and pattern matches.
@@ -104,12 +105,13 @@ def manual_response_models(ctx: FileContext) -> Iterator[Report]:
 
 
 def _response_model(ctx: FileContext, expr: ast.expr) -> tuple[str, bool] | None:
-    """(model, is a list of it) for ``X`` or ``list[X]``."""
-    if isinstance(expr, ast.Subscript) and ctx.qualname(expr.value) in LIST_TYPES:
-        inner = ctx.qualname(expr.slice)
-        return (inner, True) if inner else None
-    model = ctx.qualname(expr)
-    return (model, False) if model else None
+    """(model, is a list of it) for ``X`` or ``list[X]``; builtins (``dict``, ``str``)
+    are not models: building them validates nothing."""
+    many = isinstance(expr, ast.Subscript) and ctx.qualname(expr.value) in LIST_TYPES
+    model = ctx.qualname(expr.slice if many else expr)  # type: ignore[attr-defined]
+    if model is None or model.partition(".")[0] in NOT_MODELS:
+        return None
+    return model, many
 
 
 def _returned_builds(ctx: FileContext, function: FunctionNode,
@@ -197,6 +199,8 @@ class ParameterTest:
             return self.pure(node.value) and self.pure(node.slice)
         if isinstance(node, ast.Call):
             return self.pure_call(node)
+        if isinstance(node, ast.Compare) and self.identity_check(node):
+            return False
         children = {
             ast.BoolOp: lambda n: n.values, ast.UnaryOp: lambda n: [n.operand],
             ast.BinOp: lambda n: [n.left, n.right],
@@ -205,6 +209,15 @@ class ParameterTest:
         }.get(type(node))
         return children is not None and all(self.pure(child) for child in children(node))
 
+    def identity_check(self, compare: ast.Compare) -> bool:
+        """``x_token != SECRET_TOKEN``, ``calendar_id == SYSTEM_CALENDAR``: equality with
+        one named constant is an access or business rule, not a constraint on input."""
+        if not any(isinstance(op, (ast.Eq, ast.NotEq)) for op in compare.ops):
+            return False
+        operands = [compare.left, *compare.comparators]
+        return any(isinstance(o, ast.Name) and not self.is_parameter(o)
+                   and self.module_constant(o) for o in operands)
+
     def pure_call(self, call: ast.Call) -> bool:
         if self.ctx.callee(call) not in PURE_TEST_CALLS:
             return False
@@ -212,15 +225,19 @@ class ParameterTest:
         return all(self.pure(argument) for argument in arguments)
 
     def parameter(self, name: ast.Name) -> bool:
+        if self.is_parameter(name):
+            self.reads_parameter = True
+            return True
+        return False
+
+    def is_parameter(self, name: ast.Name) -> bool:
         """A request parameter of the endpoint, never reassigned in it."""
         scope = self.ctx.module.scope_of(name)
         if scope.node is not self.endpoint:
             return False
         bindings = scope.bindings.get(name.id, [])
-        if bindings and all(b.kind == "param" and b.node in self.parameters for b in bindings):
-            self.reads_parameter = True
-            return True
-        return False
+        return bool(bindings) and all(b.kind == "param" and b.node in self.parameters
+                                      for b in bindings)
 
     def module_constant(self, name: ast.Name) -> bool:
         """A module-level name bound only to literals (``MAX_ITEMS = 100``)."""
