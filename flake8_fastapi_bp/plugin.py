@@ -94,9 +94,13 @@ class Plugin:
                 failure = failure or exc
             _TIMES[family.__name__] = _TIMES.get(family.__name__, 0.0) + (
                 time.perf_counter() - started)
+        valid = [report for report in found if _well_formed(report)]
+        if len(valid) < len(found) and failure is None:
+            failure = TypeError("a rule made a malformed report")
+        reports = sorted(set(valid))
         if failure is not None:
-            found.append(_internal_error(failure))
-        return sorted(set(found))
+            reports.insert(0, _internal_error(failure))
+        return reports
 
     def _context(self) -> FileContext:
         started = time.perf_counter()
@@ -107,6 +111,15 @@ class Plugin:
         return FileContext(module, project, resolver_for(project), self.settings)
 
 
+def _well_formed(report: object) -> bool:
+    return isinstance(report, Report) and type(report.line) is int \
+        and type(report.col) is int and isinstance(report.text, str)
+
+
 def _internal_error(exc: BaseException) -> Report:
-    text = str(exc).splitlines()[0] if str(exc) else ""
+    try:
+        lines = str(exc).splitlines()
+    except Exception:  # noqa: BLE001 - an exception that cannot even print itself
+        lines = []
+    text = lines[0] if lines else ""
     return Report(1, 0, message("FBP000", error=f"{type(exc).__name__}: {text}"[:300]))

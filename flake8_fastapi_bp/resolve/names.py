@@ -91,10 +91,11 @@ class Resolver:
         # Computations under way, outermost first, and where each key sits in that stack.
         self._stack: list[tuple[str, int]] = []
         self._position: dict[tuple[str, int], int] = {}
+        self._heights: list[int] = []  # per computation under way: its tallest input
         # Stack positions from this one up computed with a cut (a cycle or the depth
         # limit): their results hold only for the current outermost question.
         self._taint = _UNTAINTED
-        self._provisional: dict[tuple[int, tuple[str, int]], object] = {}
+        self._provisional: dict[tuple[int, tuple[str, int]], tuple[object, int]] = {}
         self._cache_key = ("resolver", id(self))
 
     # ----- public questions -------------------------------------------------------------
@@ -248,31 +249,39 @@ class Resolver:
 
     # ----- machinery --------------------------------------------------------------------
     def _cached(self, kind: str, module: ModuleInfo, node: ast.AST, compute) -> object:
-        """``compute(module, node)`` once per process, unless it was cut short.
+        """``compute(module, node)``, remembered when the answer cannot depend on how the
+        question was reached.
 
         A cycle back to a computation under way, the depth limit or a RecursionError
-        gives "unknown" (None) at that point. What was computed on top of such a cut
-        depends on the question that led there, so it is kept only until the outermost
-        question is answered (``_provisional``); everything else goes to the module's
-        cache. Answers thus never depend on the order questions are asked in (which file
-        flake8 checks first, ``--jobs``)."""
+        gives "unknown" (None) at that point. Whatever was computed on top of such a cut
+        depends on the question that led there: it is kept only until the outermost
+        question is answered (``_provisional``). Everything else is cached with its
+        height (how many nested computations it took): reused only where that height
+        still fits under the depth limit, so a cached answer is exactly what computing
+        afresh would give. Answers thus never depend on the order questions are asked
+        in (which file flake8 checks first, ``--jobs``)."""
         key = (kind, id(node))
         cache = self._cache_of(module)
-        if key in cache:
-            return cache[key]
+        position = len(self._stack)
+        entry = cache.get(key)
+        if entry is not None and position + entry[1] <= MAX_DEPTH + 1:
+            self._note_height(entry[1])
+            return entry[0]
         provisional_key = (id(module), key)
         if provisional_key in self._provisional:
             self._taint = 0  # built on a cut made for another question
-            return self._provisional[provisional_key]
-        if key in self._position:  # a cycle: unknown here; the frames above depend on it
-            self._taint = min(self._taint, self._position[key] + 1)
+            result, height = self._provisional[provisional_key]
+            self._note_height(height)
+            return result
+        if key in self._position:  # a cycle: unknown here, and so is all it touched
+            self._taint = min(self._taint, self._position[key])
             return None
-        if len(self._stack) > MAX_DEPTH:
+        if position > MAX_DEPTH:
             self._taint = 0
             return None
-        position = len(self._stack)
         self._stack.append(key)
         self._position[key] = position
+        self._heights.append(0)
         result = None
         try:
             result = compute(module, node)
@@ -281,18 +290,25 @@ class Resolver:
         finally:
             self._stack.pop()
             del self._position[key]
+            height = self._heights.pop() + 1
             tainted = position >= self._taint
             if self._taint >= position:
                 self._taint = _UNTAINTED
             if position == 0:
                 self._provisional.clear()
         if not tainted:
-            cache[key] = result
+            cache[key] = (result, height)
         elif position > 0:
-            self._provisional[provisional_key] = result
+            self._provisional[provisional_key] = (result, height)
+        self._note_height(height)
         return result
 
-    def _cache_of(self, module: ModuleInfo) -> dict[tuple[str, int], object]:
+    def _note_height(self, height: int) -> None:
+        """The computation under way used an answer that took ``height`` levels."""
+        if self._heights and self._heights[-1] < height:
+            self._heights[-1] = height
+
+    def _cache_of(self, module: ModuleInfo) -> dict[tuple[str, int], tuple[object, int]]:
         """This resolver's answers about ``module``'s nodes, kept on the module. The entry
         holds the resolver itself, so its ``id`` cannot be reused while the entry lives
         (tests build several resolvers, with and without inference, on one project)."""
@@ -650,14 +666,10 @@ class Resolver:
     def _self_attribute(self, module: ModuleInfo, classdef: ast.ClassDef,
                         attr: str) -> Value | None:
         """``self.attr = <expr>`` in the class's methods (``__init__`` first)."""
-        values: list[Value | None] = []
-        for method in sorted(_methods(classdef), key=lambda m: m.name != "__init__"):
-            for node in ast.walk(method):
-                if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    if any(_is_self_attr(t, attr) for t in targets):
-                        values.append(self._assigned_value(module, node))
-        return self._agree(iter(values)) if values else None
+        assignments = _self_assignments(module, classdef).get(attr)
+        if not assignments:
+            return None
+        return self._agree(iter([self._assigned_value(module, node) for node in assignments]))
 
     def _assigned_value(self, module: ModuleInfo, node: ast.Assign | ast.AnnAssign) -> Value | None:
         if isinstance(node, ast.AnnAssign):
@@ -696,9 +708,32 @@ def _methods(classdef: ast.ClassDef) -> Iterator[FunctionNode]:
     return (n for n in classdef.body if isinstance(n, FUNCTION_TYPES))
 
 
-def _is_self_attr(target: ast.AST, attr: str) -> bool:
-    return (isinstance(target, ast.Attribute) and target.attr == attr
-            and isinstance(target.value, ast.Name) and target.value.id == "self")
+def _self_assignments(module: ModuleInfo,
+                      classdef: ast.ClassDef) -> dict[str, list[ast.Assign | ast.AnnAssign]]:
+    """Attribute -> the ``self.attr = ...`` statements of the class's methods (``__init__``
+    first, then source order). One walk per class, cached: a class is asked about many
+    attributes, and walking every method per attribute dominated whole runs."""
+    key = ("self-assignments", id(classdef))
+    found = module.cache.get(key)
+    if found is None:
+        index: dict[str, list[ast.Assign | ast.AnnAssign]] = {}
+        for method in sorted(_methods(classdef), key=lambda m: m.name != "__init__"):
+            for node in ast.walk(method):
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for attr in dict.fromkeys(_self_attr(t) for t in targets):
+                        if attr is not None:
+                            index.setdefault(attr, []).append(node)
+        found = module.cache[key] = index
+    return found  # type: ignore[return-value]
+
+
+def _self_attr(target: ast.AST) -> str | None:
+    """``attr`` for a ``self.attr`` target."""
+    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+            and target.value.id == "self":
+        return target.attr
+    return None
 
 
 def _decorator_names(function: FunctionNode) -> set[str]:
