@@ -1,4 +1,4 @@
-"""FBP502 behaviour that fixture files cannot show: test modules and the option's effect."""
+"""FBP501-FBP505 behaviour that fixture files cannot show: test modules and the option."""
 
 from __future__ import annotations
 
@@ -8,16 +8,28 @@ import pytest
 
 from fixture_runner import FIXTURES, run_plugin
 
-SOURCE = 'PASSWORD = "hunter2"\nconnect(password="s3cret")\n'
+SOURCE = '''\
+import uvicorn
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+PASSWORD = "hunter2"
+app = FastAPI(debug=True)
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+uvicorn.run(app)
+'''
+IN_PRODUCTION_CODE = [(5, "FBP502"), (6, "FBP501"), (6, "FBP503"), (7, "FBP504"),
+                      (8, "FBP505")]
 
 
 @pytest.mark.parametrize("name", ["test_login.py", "login_test.py", "conftest.py"])
-def test_secrets_in_test_modules_are_fixtures(tmp_path: Path, name: str) -> None:
+def test_test_modules_only_keep_the_server_started_on_import(tmp_path: Path,
+                                                             name: str) -> None:
     (tmp_path / "setup.cfg").write_text("", encoding="utf-8")
     for file_name in (name, "login.py"):
         (tmp_path / file_name).write_text(SOURCE, encoding="utf-8")
-    assert run_plugin(tmp_path / name) == []
-    assert run_plugin(tmp_path / "login.py") == [(1, "FBP502"), (2, "FBP502")]
+    assert sorted(run_plugin(tmp_path / "login.py")) == IN_PRODUCTION_CODE
+    assert run_plugin(tmp_path / name) == [(8, "FBP505")]
 
 
 def test_extra_secret_names_only_with_the_option() -> None:

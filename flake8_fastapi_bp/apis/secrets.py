@@ -9,18 +9,29 @@ Names are compared as lower-case words: ``SECRET_KEY`` -> ``secret key``,
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# A name holds a secret when one of its words is one of these ...
+# A name holds a secret when its head (its last word, once qualifiers such as ``2``,
+# ``_b64`` or ``_prod`` are dropped) is one of these: ``DB_PASSWORD``, ``GITHUB_TOKEN``;
+# not ``RESET_PASSWORD_TOKEN_AUDIENCE`` or ``csrf_token_cookie_samesite``, which name
+# a property of a secret ...
 SECRET_WORDS = frozenset({
     "secret", "secrets", "password", "passwd", "pwd", "passphrase", "token",
     "apikey", "privatekey", "accesskey", "secretkey", "clientsecret",
     "credential", "credentials",
 })
-# ... or two consecutive words are one of these ...
-SECRET_PAIRS = frozenset({("api", "key"), ("private", "key"), ("access", "key")})
-# ... or a glued word ends with one of these (``dbpassword``, ``jwtsecret``, ``authtoken``;
-# not ``tokenizer`` or ``secretary``).
+# ... or its last two words are one of these ...
+SECRET_PAIRS = frozenset({("api", "key"), ("api", "keys"), ("private", "key"),
+                          ("access", "key"), ("secret", "key"), ("secrets", "key")})
+# ... or its last word is glued and ends with one of these (``dbpassword``, ``jwtsecret``,
+# ``authtoken``; not ``tokenizer`` or ``secretary``).
 SECRET_ENDINGS = ("password", "passwd", "secret", "token", "apikey")
+# Trailing words that qualify the head without changing what it is.
+QUALIFIER_WORDS = frozenset({
+    "value", "b64", "base64", "hex", "bytes", "str", "string", "raw", "plain", "plaintext",
+    "prod", "production", "dev", "development", "test", "staging", "local", "default",
+    "old", "new", "current", "previous", "primary", "secondary", "backup", "fallback",
+})
 
 # The name describes a secret rather than holding it when its LAST word is one of these
 # (``token_url``, ``password_field``, ``api_key_header``, ``secret_key_name``, ``token_type``).
@@ -61,7 +72,9 @@ BRACKETED = re.compile(r"^(?:<.*>|\[.*\])$", re.DOTALL)
 URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:(?P<password>[^/@\s]+)@")
 CONNECTION_PASSWORD = re.compile(r"(?:^|[;\s])(?:password|pwd)\s*=\s*(?P<password>[^;\s]+)",
                                  re.IGNORECASE)
-PEM_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+PEM_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=]{16}")
+# ``"audio.tts.openai.api_key"``: the dotted name of a setting.
+IDENTIFIER_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 
 # Calls whose default (positional index, keyword) is the value bound to the name in the
 # first argument: ``os.getenv("SECRET_KEY", "dev")``.
@@ -92,10 +105,7 @@ JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.
 EXAMPLE_CONTAINERS = frozenset({"example", "examples", "openapi_examples", "schema_extra",
                                 "json_schema_extra"})
 
-# Test modules (pytest's own file names): credentials there are fixtures.
-TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
-
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _ASSIGNMENT = re.compile(r"\b\w+\s*=")
 
@@ -105,6 +115,7 @@ def name_words(name: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(name)]
 
 
+@lru_cache(maxsize=8192)
 def is_secret_name(name: str, extra: re.Pattern[str] | None = None) -> bool:
     """Does ``name`` hold a secret (and not merely describe one)?"""
     words = name_words(name)
@@ -114,9 +125,13 @@ def is_secret_name(name: str, extra: re.Pattern[str] | None = None) -> bool:
 
 
 def holds_secret(words: list[str]) -> bool:
-    if any(word in SECRET_WORDS or word.endswith(SECRET_ENDINGS) for word in words):
+    head = list(words)
+    while len(head) > 1 and (head[-1] in QUALIFIER_WORDS or head[-1].isdigit()):
+        head.pop()
+    last = head[-1].rstrip("0123456789") or head[-1]  # password2
+    if last in SECRET_WORDS or last.endswith(SECRET_ENDINGS):
         return True
-    return any(pair in SECRET_PAIRS for pair in zip(words, words[1:]))
+    return len(head) >= 2 and (head[-2], last) in SECRET_PAIRS
 
 
 def describes_secret(words: list[str]) -> bool:
@@ -136,6 +151,14 @@ def is_secret_whatever_the_name(value: str) -> bool:
     return PEM_PRIVATE_KEY.search(value) is not None
 
 
+def names_a_secret(text: str) -> bool:
+    """``"audio.tts.openai.api_key"``: a dotted reference to a setting, whose last part is
+    itself a secret-like name (``"super_secret_key"``, without a dot, is a value)."""
+    if "." not in text or not IDENTIFIER_PATH.match(text):
+        return False
+    return is_secret_name(text.rpartition(".")[2])
+
+
 def is_template(text: str) -> bool:
     return TEMPLATE_FIELD.search(text) is not None or BRACKETED.match(text) is not None
 
@@ -151,7 +174,7 @@ def is_obviously_not_secret(value: str, name: str | None = None) -> bool:
         return True
     if ENV_VAR_NAME.match(text) or is_template(text):
         return True
-    if URL.match(text) or FILE_PATH.search(text):
+    if URL.match(text) or FILE_PATH.search(text) or names_a_secret(text):
         return True
     return name is not None and _NOT_ALNUM.sub("", text.lower()) == _NOT_ALNUM.sub(
         "", name.lower())

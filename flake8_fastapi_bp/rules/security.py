@@ -27,21 +27,35 @@ DOC_PAGES = (("docs_url", "Swagger UI"), ("redoc_url", "ReDoc"))
 PROBE_ORIGINS = ("https://fbp-probe.invalid", "http://fbp-probe.invalid:8080")
 DEBUG_EFFECT = "sends tracebacks and local details to any client whose request fails"
 RELOAD_EFFECT = "runs a file-watching reloader instead of production workers"
+# pytest's own file names. Apps, settings and credentials there never reach production,
+# so FBP501-FBP504 stay quiet; a server started on import (FBP505) hangs the tests too.
+TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
+# Where an application is created: ``app = FastAPI(...)``, ``return FastAPI(...)``.
+APP_BINDINGS = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
-    yield from exposed_docs(ctx)
-    yield from debug_switches(ctx)
-    yield from wildcard_cors_with_credentials(ctx)
+    if not is_test_module(ctx):
+        yield from exposed_docs(ctx)
+        yield from debug_switches(ctx)
+        yield from wildcard_cors_with_credentials(ctx)
+        yield from hardcoded_secrets(ctx)
     yield from servers_started_on_import(ctx)
-    yield from hardcoded_secrets(ctx)
+
+
+def is_test_module(ctx: FileContext) -> bool:
+    path = ctx.module.path
+    return path is not None and TEST_MODULE.match(Path(path).name) is not None
 
 
 # ----- FBP501 ----------------------------------------------------------------------------
 def exposed_docs(ctx: FileContext) -> Iterator[Report]:
-    """FBP501: ``FastAPI(...)`` with no decision on openapi_url / docs_url + redoc_url."""
+    """FBP501: ``FastAPI(...)`` with no decision on openapi_url / docs_url + redoc_url,
+    where an application is created (a throwaway ``FastAPI()`` passed along is not)."""
     for call in ctx.fastapi.app_constructions():
         if ctx.callee(call) != FASTAPI or _has_unpacking(call):
+            continue
+        if not isinstance(ctx.module.parents.get(call), APP_BINDINGS):
             continue
         given = {keyword.arg for keyword in call.keywords}
         if "openapi_url" in given or {"docs_url", "redoc_url"} <= given:
@@ -81,11 +95,20 @@ def debug_switches(ctx: FileContext) -> Iterator[Report]:
 
 def servers_started_on_import(ctx: FileContext) -> Iterator[Report]:
     """FBP505: ``uvicorn.run(...)`` that runs when the module is imported."""
+    if not _imports_uvicorn(ctx):
+        return
     for call in ctx.module.calls:
         if not _runs_on_import(ctx, call) or ctx.callee(call) not in UVICORN_RUN:
             continue
         if not ctx.is_main_guarded(call):
             yield ctx.report("FBP505", call)
+
+
+def _imports_uvicorn(ctx: FileContext) -> bool:
+    """Module-level code can only reach uvicorn.run through a module-level import."""
+    return any(binding.kind == "import" and binding.target.partition(".")[0] == "uvicorn"
+               for bindings in ctx.module.module_scope.bindings.values()
+               for binding in bindings)
 
 
 def _runs_on_import(ctx: FileContext, node: ast.AST) -> bool:
@@ -157,32 +180,37 @@ def _matches_any_origin(pattern: str) -> bool:
 def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
     """FBP502: a secret literal bound to a secret-like name, a URL with a password, a
     literal JWT key."""
-    path = ctx.module.path
-    if path is not None and secrets.TEST_MODULE.match(Path(path).name):
-        return  # test credentials are fixtures, not production secrets
     reported: set[int] = set()
-    for node in ast.walk(ctx.module.tree):
+    for node in ctx.module.parents:  # every node of the tree, indexed once
+        if not isinstance(node, BINDING_NODES):
+            continue
         for label, name, value in _bindings(ctx, node):
-            for literal in _literals(ctx, value):
-                if id(literal) in reported or not _is_secret(ctx, name, literal):
-                    continue
-                if _in_example(ctx, literal):
-                    continue
-                reported.add(id(literal))
-                yield ctx.report("FBP502", literal, name=label)
+            for literal in _secret_literals(ctx, name, value):
+                if id(literal) not in reported and not _in_example(ctx, literal):
+                    reported.add(id(literal))
+                    yield ctx.report("FBP502", literal, name=label)
 
 
-def _is_secret(ctx: FileContext, name: str | None, literal: ast.Constant) -> bool:
-    """``name`` None: only a value that is a secret whatever its name counts."""
-    value = literal.value
-    text = value.decode("latin-1") if isinstance(value, bytes) else value
-    if secrets.is_secret_whatever_the_name(text):
-        return True
-    if name is None or secrets.is_obviously_not_secret(text, name):
-        return False
-    return name == "" or secrets.is_secret_name(name, ctx.settings.secret_names)
+def _secret_literals(ctx: FileContext, name: str | None, value: ast.expr) -> list[ast.Constant]:
+    """The literals of one binding that are secrets. ``name`` "" is a key that is always
+    secret (``jwt.encode``); None or a name that is not secret-like: only a value that is
+    a secret whatever its name counts (a wrapped value is then visited on its own, as the
+    wrapper's argument)."""
+    secret_name = name == "" or (name is not None
+                                 and secrets.is_secret_name(name, ctx.settings.secret_names))
+    candidates = _literals(ctx, value) if secret_name else _literals(ctx, value, depth=99)
+    found = []
+    for literal in candidates:
+        text = literal.value
+        text = text.decode("latin-1") if isinstance(text, bytes) else text
+        if secrets.is_secret_whatever_the_name(text) or (
+                secret_name and not secrets.is_obviously_not_secret(text, name)):
+            found.append(literal)
+    return found
 
 
+BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.keyword, ast.Dict,
+                 ast.arguments, ast.Call)
 # A binding: (label for the message, the name it binds or "" for a key that is always
 # secret or None when only the value can tell, the bound expression).
 Binding = tuple[str, "str | None", ast.expr]
@@ -236,16 +264,19 @@ def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[Binding]:
     """``os.getenv("SECRET_KEY", "dev")``, ``jwt.encode(claims, "key")``, and positional
     arguments (only a URL with a password or a private key counts there)."""
     written = _written_name(call.func)
-    if written in ("getenv", "get", "setdefault") and len(call.args) >= 1:
+    if written in ("getenv", "get", "setdefault") and call.args:
         variable = call.args[0]
         default = call.args[1] if len(call.args) >= 2 else _keyword(call, "default")
-        if isinstance(variable, ast.Constant) and isinstance(variable.value, str) \
-                and default is not None and ctx.callee(call) in secrets.ENV_DEFAULT_CALLS:
+        # Cheap tests first: ``.get(`` is everywhere.
+        if default is not None and isinstance(variable, ast.Constant) \
+                and isinstance(variable.value, str) \
+                and secrets.is_secret_name(variable.value, ctx.settings.secret_names) \
+                and ctx.callee(call) in secrets.ENV_DEFAULT_CALLS:
             yield (f"the default of {display_name(call.func)}({variable.value!r})",
                    variable.value, default)
-    elif written in ("encode", "decode") and ctx.callee(call) in secrets.JWT_CALLS:
+    elif written in ("encode", "decode"):
         key = call.args[1] if len(call.args) >= 2 else _keyword(call, "key")
-        if key is not None:
+        if isinstance(key, ast.Constant) and ctx.callee(call) in secrets.JWT_CALLS:
             yield f"the key passed to {display_name(call.func)}()", "", key
     for argument in call.args:
         if isinstance(argument, ast.Constant):
@@ -257,7 +288,7 @@ def _literals(ctx: FileContext, value: ast.expr, depth: int = 0) -> list[ast.Con
     (``Field("x")``, ``SecretStr("x")``, ``os.getenv("K", "x")``), an ``or`` fallback."""
     if isinstance(value, ast.Constant) and isinstance(value.value, (str, bytes)):
         return [value]
-    if depth > 3:
+    if depth > 3:  # also: depth=99 asks for a plain literal only
         return []
     if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
         return [lit for operand in value.values for lit in _literals(ctx, operand, depth + 1)]
