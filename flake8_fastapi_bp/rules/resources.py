@@ -141,6 +141,8 @@ def event_handlers(ctx: FileContext) -> Iterator[Report]:
         if isinstance(func, ast.Attribute) and func.attr in EVENT_METHODS \
                 and ctx.fastapi.is_route_owner(func.value):
             yield ctx.report("FBP402", call, what=event_call_text(call))
+    if not any(k.arg in EVENT_KEYWORDS for c in ctx.module.calls for k in c.keywords):
+        return  # cheap: most modules never pass on_startup=/on_shutdown=
     constructions = ctx.fastapi.app_constructions() + ctx.fastapi.router_constructions()
     for call in constructions:
         for keyword in call.keywords:
