@@ -72,11 +72,17 @@ def clients_per_request(ctx: FileContext, roles: Roles) -> Iterator[Report]:
         callee = ctx.callee(call)
         resource = CLIENT_CONSTRUCTORS.get(callee or "")
         if resource is None or uses_shared_pool(call, callee or "") or runs_once(ctx, function) \
-                or lazily_cached(ctx, call, function):
+                or lazily_cached(ctx, call, function) or is_websocket(ctx, function):
             continue
         yield ctx.report("FBP401", call, call=display_name(call.func), what=resource.what,
                          kind=kind, function=function_label(ctx, function),
                          instead=resource.instead)
+
+
+def is_websocket(ctx: FileContext, function: FunctionNode) -> bool:
+    """A websocket endpoint runs once per connection, not once per message."""
+    route = ctx.fastapi.route(function)
+    return route is not None and "websocket" in route.method.lower()
 
 
 def function_label(ctx: FileContext, function: FunctionNode) -> str:
