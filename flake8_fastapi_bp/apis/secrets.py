@@ -54,12 +54,21 @@ DESCRIPTIVE_WORD_STARTS = ("expir", "hash")
 # Values that are obviously not secrets.
 NOT_SECRET_VALUES = frozenset({
     "bearer", "basic", "digest", "true", "false", "none", "null", "yes", "no", "on", "off",
+    "asc", "desc", "ascending", "descending",  # sort orders: {"token": "desc"}
     # JWT algorithms and password-hash schemes: names of how, not secrets
     "hs256", "hs384", "hs512", "rs256", "rs384", "rs512", "es256", "es384", "es512",
     "ps256", "ps384", "ps512", "eddsa", "bcrypt", "argon2", "scrypt", "pbkdf2_sha256",
     "sha256_crypt", "sha512_crypt",
 })
 ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# Names of things: a URN (``urn:ietf:params:oauth:token-type:access_token``), an HTTP
+# header (``x-goog-api-key``), a dunder sentinel (``__team_scope_auth_check__``).
+IDENTIFIER_VALUE = re.compile(r"^(?:urn:\S+|[Xx]-[A-Za-z0-9-]+|__\w+__)$")
+# Values that say they are not real: sentinels for APIs that require a non-empty key
+# (``api_key="fake-api-key"`` for a local server). ``changeme``-style placeholders, made
+# to be replaced, are reported: they are what ships when nobody replaces them.
+SELF_DECLARED_FAKE = frozenset({"fake", "dummy", "mock", "stub", "sample", "example",
+                                "placeholder", "unused", "sentinel", "redacted"})
 # Filled in at run time: ``{password}``, ``${API_KEY}``, ``%(pw)s``, ``%s``.
 TEMPLATE_FIELD = re.compile(r"\{[^{}]*\}|\$\{[A-Za-z_]\w*\}|^\$[A-Za-z_]\w*$|%\([^)]*\)[sdr]|%s")
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -172,7 +181,9 @@ def is_obviously_not_secret(value: str, name: str | None = None) -> bool:
         return True
     if text.lower() in NOT_SECRET_VALUES or len(set(text)) == 1:
         return True
-    if ENV_VAR_NAME.match(text) or is_template(text):
+    if ENV_VAR_NAME.match(text) or IDENTIFIER_VALUE.match(text) or is_template(text):
+        return True
+    if not SELF_DECLARED_FAKE.isdisjoint(name_words(text)):
         return True
     if URL.match(text) or FILE_PATH.search(text) or names_a_secret(text):
         return True

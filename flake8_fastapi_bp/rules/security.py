@@ -181,7 +181,8 @@ def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
     """FBP502: a secret literal bound to a secret-like name, a URL with a password, a
     literal JWT key."""
     reported: set[int] = set()
-    for node in ctx.module.parents:  # every node of the tree, indexed once
+    # Every node of the tree, indexed once (a copy: resolving string annotations adds some).
+    for node in list(ctx.module.parents):
         if not isinstance(node, BINDING_NODES):
             continue
         for label, name, value in _bindings(ctx, node):
