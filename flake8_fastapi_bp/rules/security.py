@@ -152,10 +152,10 @@ def _adds_cors(ctx: FileContext, call: ast.Call) -> bool:
 def _any_origin(ctx: FileContext, call: ast.Call) -> str | None:
     """How the call lets every origin in, as written for the message; None if it does not."""
     origins = _bound(ctx, _keyword(call, "allow_origins"))
-    if _is_star(ctx, origins):
+    if _is_star(origins):
         return 'allow_origins="*"'
     if isinstance(origins, (ast.List, ast.Tuple, ast.Set)):
-        if any(_is_star(ctx, _bound(ctx, element)) for element in origins.elts):
+        if any(_is_star(_bound(ctx, element)) for element in origins.elts):
             return 'allow_origins=["*"]'
     pattern = _bound(ctx, _keyword(call, "allow_origin_regex"))
     if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) \
@@ -164,7 +164,7 @@ def _any_origin(ctx: FileContext, call: ast.Call) -> str | None:
     return None
 
 
-def _is_star(ctx: FileContext, node: ast.expr | None) -> bool:
+def _is_star(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value == "*"
 
 
