@@ -11,8 +11,10 @@ A modest number of examples by default; ``FBP_FUZZ_EXAMPLES=2000`` for a long ru
 from __future__ import annotations
 
 import ast
+import atexit
 import itertools
 import os
+import shutil
 import tempfile
 import traceback
 from pathlib import Path
@@ -41,6 +43,7 @@ from fastapi import BackgroundTasks, Depends, FastAPI
 app = FastAPI(openapi_url=None)
 """
 _ROOT = Path(tempfile.mkdtemp(prefix="fbp-fuzz-"))
+atexit.register(shutil.rmtree, _ROOT, True)
 (_ROOT / "setup.cfg").write_text("", encoding="utf-8")
 _NAMES = itertools.count()
 

@@ -718,6 +718,21 @@ def test_project_module_shadowing_a_library(tmp_path: Path) -> None:
     assert checked.callee("requests.get") is None  # the project module has no get
 
 
+def test_builtin_modules_are_never_shadowed(tmp_path: Path) -> None:
+    """``time`` is compiled into the interpreter: a project ``time.py`` cannot shadow it
+    (``json`` is a file of the standard library: a project ``json.py`` does)."""
+    write_project(tmp_path, {
+        "time.py": "def sleep(seconds):\n    return seconds\n",
+        "json.py": "def loads(text):\n    return text\n",
+        "main.py": "import json\nimport time\n\ntime.sleep(1)\njson.loads('1')\n",
+    })
+    checked = load_file(tmp_path, "main.py")
+    assert checked.callee("time.sleep") == "time.sleep"
+    assert checked.resolver.definition(checked.module, checked.call("time.sleep")) is None
+    definition = checked.resolver.definition(checked.module, checked.call("json.loads"))
+    assert definition is not None and definition.module.name == "json"
+
+
 def test_star_import_of_a_project_module(tmp_path: Path) -> None:
     write_project(tmp_path, {
         "app/__init__.py": "",

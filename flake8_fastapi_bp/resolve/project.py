@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 from functools import lru_cache
 from pathlib import Path
@@ -147,6 +148,8 @@ class Project:
     def _locate(self, name: str) -> tuple[Path, bool] | None:
         if not name or not all(_IDENT.match(p) for p in name.split(".")):
             return None
+        if name.partition(".")[0] in sys.builtin_module_names:
+            return None  # ``time``, ``sys``...: compiled in, no file on the path shadows them
         relative = Path(*name.split("."))
         for root in self.roots:
             base = root / relative
