@@ -152,7 +152,7 @@ def event_handlers(ctx: FileContext) -> Iterator[Report]:
     constructions = ctx.fastapi.app_constructions() + ctx.fastapi.router_constructions()
     for call in constructions:
         for keyword in call.keywords:
-            if keyword.arg in EVENT_KEYWORDS and registers_something(keyword.value):
+            if keyword.arg in EVENT_KEYWORDS and registers_something(ctx, keyword.value):
                 owner = display_name(call.func)
                 yield ctx.report("FBP402", keyword, what=f"`{keyword.arg}=` of {owner}()")
 
@@ -169,11 +169,19 @@ def event_call_text(call: ast.Call) -> str:
     return f"`{display_name(func)}({shown}, ...)`"
 
 
-def registers_something(value: ast.expr) -> bool:
-    """``on_startup=None`` or ``=[]`` registers nothing."""
+def registers_something(ctx: FileContext, value: ast.expr) -> bool:
+    """``on_startup=None`` or ``=[]`` registers nothing; ``on_startup=on_startup``
+    forwarding a parameter of a factory is unknown (the caller decides)."""
     if isinstance(value, ast.Constant) and value.value is None:
         return False
+    if isinstance(value, ast.Name) and is_parameter(ctx, value):
+        return False
     return not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
+
+
+def is_parameter(ctx: FileContext, name: ast.Name) -> bool:
+    bindings = ctx.module.scope_of(name).bindings.get(name.id, [])
+    return any(binding.kind == "param" for binding in bindings)
 
 
 # ----- FBP403 ---------------------------------------------------------------------------
