@@ -323,23 +323,70 @@ class FastAPIModel:
         parent = self.module.parents.get(function)
         if not isinstance(parent, ast.Module):
             return False
-        return function.name in project_references(self.project)[kind]
+        return project_references(self.project).refers_to(kind, function.name, self.module)
 
 
-_REFERENCES: dict[Path, dict[str, frozenset[str]]] = {}
+@dataclass(frozen=True)
+class _Reference:
+    """One file that names a function inside ``Depends(...)`` (or as a task/lifespan)."""
+    path: Path
+    defines: bool                 # the file has its own top-level ``def <name>``
+    import_words: frozenset[str]  # every word of its import statements
 
 
-def project_references(project: Project) -> dict[str, frozenset[str]]:
+@dataclass
+class ProjectReferences:
+    """Cross-module references found by the text scan, with enough context to tell
+    which of several same-named functions a reference can mean."""
+    by_kind: dict[str, dict[str, list[_Reference]]]
+    definitions: dict[str, int]  # top-level function name -> files defining it
+
+    def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
+        """A reference counts for ``module``'s function when it is in that module, or in a
+        file without its own ``def <name>`` that either imports from the module or can
+        only mean this function (the name is defined once in the project). So a pytest
+        fixture ``get_client`` is not a dependency because another test module defines
+        and depends on its own ``get_client``."""
+        stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
+        unique = self.definitions.get(name, 0) <= 1
+        for reference in self.by_kind[kind].get(name, ()):
+            if module.path is not None and reference.path == module.path:
+                return True
+            if not reference.defines and (unique or stem in reference.import_words):
+                return True
+        return False
+
+
+_REFERENCES: dict[Path, ProjectReferences] = {}
+_TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
+                     re.M)
+
+
+def project_references(project: Project) -> ProjectReferences:
     """Names used as dependencies / background tasks anywhere in the project (text scan)."""
     key = project.scan_root
     if key not in _REFERENCES:
-        found: dict[str, set[str]] = {kind: set() for kind in _REFERENCE}
-        for _, text in project.texts():
-            for kind, pattern in _REFERENCE.items():
-                if any(hint in text for hint in _REFERENCE_HINTS[kind]):
-                    found[kind].update(pattern.findall(text))
-        _REFERENCES[key] = {kind: frozenset(names) for kind, names in found.items()}
+        found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
+        for path, text in project.texts():
+            _scan_text(path, text, found)
+        _REFERENCES[key] = found
     return _REFERENCES[key]
+
+
+def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
+    defined = set(_TOP_LEVEL_DEF.findall(text))
+    for name in defined:
+        into.definitions[name] = into.definitions.get(name, 0) + 1
+    words: frozenset[str] | None = None
+    for kind, pattern in _REFERENCE.items():
+        if not any(hint in text for hint in _REFERENCE_HINTS[kind]):
+            continue
+        for name in set(pattern.findall(text)):
+            if words is None:
+                words = frozenset(re.findall(r"\w+", " ".join(_IMPORT.findall(text))))
+            into.by_kind[kind].setdefault(name, []).append(
+                _Reference(path, name in defined, words))
 
 
 def _simple_name(func: ast.expr) -> str:

@@ -309,6 +309,38 @@ def test_roles_given_in_another_module(tmp_path: Path) -> None:
     assert model.is_dependency(checked.function("current_user"))
 
 
+def test_same_named_functions_in_other_modules(tmp_path: Path) -> None:
+    """``Depends(get_client)`` in a module that defines its own ``get_client`` says nothing
+    about another module's ``get_client``; a name defined twice counts where imported."""
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/fixtures.py": """
+            def get_client(): ...
+            def get_session(): ...
+        """,
+        "app/db.py": """
+            def get_session(): ...
+        """,
+        "app/main.py": """
+            from fastapi import Depends, FastAPI
+
+            from app.db import get_session
+
+            app = FastAPI(openapi_url=None)
+
+            def get_client(): ...
+
+            @app.get("/")
+            async def index(client=Depends(get_client), session=Depends(get_session)): ...
+        """,
+    })
+    fixtures = load_file(tmp_path, "app/fixtures.py")
+    assert not fixtures.model().is_dependency(fixtures.function("get_client"))
+    assert not fixtures.model().is_dependency(fixtures.function("get_session"))
+    db = load_file(tmp_path, "app/db.py")
+    assert db.model().is_dependency(db.function("get_session"))
+
+
 def test_aliased_fastapi_imports(tmp_path: Path) -> None:
     write_project(tmp_path, {"main.py": """
         import fastapi
