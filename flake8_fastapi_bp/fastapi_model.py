@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .phases import timed
 from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
 from .resolve.project import Project
@@ -363,6 +364,7 @@ _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\
                      re.M)
 
 
+@timed("import-scan")
 def project_references(project: Project) -> ProjectReferences:
     """Names used as dependencies / background tasks anywhere in the project (text scan)."""
     key = project.scan_root

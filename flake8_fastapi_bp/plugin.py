@@ -8,29 +8,26 @@ from __future__ import annotations
 
 import ast
 import atexit
-import os
 import sys
-import time
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
-from . import __version__
+from . import __version__, phases
 from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
-from .resolve.infer import Inference
+from .resolve.infer import Inference, release_project_state
 from .resolve.names import Resolver
-from .resolve.project import Project, module_for_file
+from .resolve.project import Project, module_for_file, release_modules
 from .rules import FAMILIES
 from .settings import OptionError, Settings, add_options, from_namespace
 
-PROFILE = os.environ.get("FBP_PROFILE") == "1"
-_TIMES: dict[str, float] = {}
+PROFILE = phases.ENABLED
 _RESOLVERS: dict[int, Resolver] = {}
 _INFERENCE = Inference()
 
 
 def _print_profile() -> None:
-    for phase, seconds in sorted(_TIMES.items(), key=lambda item: -item[1]):
+    for phase, seconds in sorted(phases.TIMES.items(), key=lambda item: -item[1]):
         print(f"FBP_PROFILE {phase} {seconds:.3f}s", file=sys.stderr)
 
 
@@ -87,13 +84,15 @@ class Plugin:
         found: list[Report] = []
         failure: Exception | None = None
         for family in FAMILIES:
-            started = time.perf_counter()
+            if PROFILE:
+                phases.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
             try:
                 found.extend(family.check(ctx))
             except Exception as exc:  # noqa: BLE001 - one family failing keeps the others
                 failure = failure or exc
-            _TIMES[family.__name__] = _TIMES.get(family.__name__, 0.0) + (
-                time.perf_counter() - started)
+            finally:
+                if PROFILE:
+                    phases.leave()
         valid = [report for report in found if _well_formed(report)]
         if len(valid) < len(found) and failure is None:
             failure = TypeError("a rule made a malformed report")
@@ -102,12 +101,14 @@ class Plugin:
             reports.insert(0, _internal_error(failure))
         return reports
 
+    @phases.timed("index")
     def _context(self) -> FileContext:
-        started = time.perf_counter()
+        # Between files: keep memory bounded (same findings, see release_modules).
+        if release_modules():
+            release_project_state()
         path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
         project, module = module_for_file(path, self.tree, self.lines, register=True)
-        _TIMES["index"] = _TIMES.get("index", 0.0) + time.perf_counter() - started
         return FileContext(module, project, resolver_for(project), self.settings)
 
 

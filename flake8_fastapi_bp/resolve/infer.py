@@ -17,11 +17,15 @@ import sys
 from functools import lru_cache
 from typing import Any
 
+from ..phases import timed
 from .module import ModuleInfo
 
-# Packages whose return types we care to infer: the roots of our API tables.
+# Packages whose return types we care to infer: the roots of our API tables. Not
+# SQLAlchemy/SQLModel: their 2.x generics and overloads defeat astroid (on 3,783 files
+# of real FastAPI code, 1,500+ questions, no useful answer), while loading them cost a
+# third of the plugin's time and hundreds of MB; apis/types.py RETURNS describes them.
 INFERABLE_ROOTS = frozenset({
-    "sqlalchemy", "sqlmodel", "pymongo", "redis", "psycopg2", "psycopg", "pymysql",
+    "pymongo", "redis", "psycopg2", "psycopg", "pymysql",
     "requests", "httpx", "urllib3", "boto3", "elasticsearch", "PIL", "passlib",
     "motor", "asyncpg", "aiohttp", "mysql",
 })
@@ -56,6 +60,7 @@ class Inference:
         root = (qualname or "").partition(".")[0]
         return root in INFERABLE_ROOTS and installed(root)
 
+    @timed("inference")
     def instance_type(self, module: ModuleInfo, call: ast.Call) -> str | None:
         """Qualified class name of the single value ``call`` infers to, if an instance."""
         limit = sys.getrecursionlimit()
@@ -108,6 +113,38 @@ class Inference:
             return None
         except RecursionError:
             return None
+
+
+def release_project_state() -> None:
+    """Forget what astroid keeps about the analysed code: modules it built from outside
+    the interpreter's own library folders (project modules reached by imports) and its
+    inference caches, which hold nodes of every tree ever asked about. The libraries'
+    modules stay: costly to rebuild, and bounded by what the project imports."""
+    if "astroid" not in sys.modules:
+        return  # nothing was ever inferred
+    try:
+        import astroid
+        from astroid.context import _invalidate_cache
+        from astroid.inference_tip import clear_inference_tip_cache
+
+        libraries = tuple(_library_folders())
+        cache = astroid.MANAGER.astroid_cache
+        for name in [name for name, module in cache.items()
+                     if module.file and not module.file.startswith(libraries)]:
+            del cache[name]
+        _invalidate_cache()
+        clear_inference_tip_cache()
+    except Exception:  # noqa: BLE001 - an astroid without these helpers keeps its caches
+        return
+
+
+@lru_cache(maxsize=1)
+def _library_folders() -> frozenset[str]:
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return frozenset(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")
+                     if paths.get(key))
 
 
 def _source_of(module: ModuleInfo) -> str | None:

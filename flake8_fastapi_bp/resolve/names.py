@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
+from ..phases import timed
 from .infer import Inference
 from .module import FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
 from .project import Project
@@ -248,6 +249,7 @@ class Resolver:
         return []
 
     # ----- machinery --------------------------------------------------------------------
+    @timed("resolution", outermost=True)
     def _cached(self, kind: str, module: ModuleInfo, node: ast.AST, compute) -> object:
         """``compute(module, node)``, remembered when the answer cannot depend on how the
         question was reached.

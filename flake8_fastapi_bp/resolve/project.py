@@ -6,10 +6,15 @@ their siblings), then the project root (first parent with pyproject.toml/setup.p
 setup.cfg/.git) and its ``src/``. A module is looked up in those roots in that order;
 namespace packages (no ``__init__.py``) work because a dotted name is tried as a path.
 
-A file is read and parsed at most once per process (``parse_source``), however many
-projects, names or checked files reach it; within a project each file has exactly one
-``ModuleInfo`` (one name, one set of caches), shared with the checked file when flake8
-checks the same text. That makes results independent of the order files are checked in.
+A file is read and parsed once while its index is kept, however many names or checked
+files reach it; within a project each file has exactly one ``ModuleInfo`` (one name, one
+set of caches), shared with the checked file when flake8 checks the same text. That makes
+results independent of the order files are checked in.
+
+Memory stays bounded: between checked files, ``release_modules`` drops the least recently
+used indexes once they exceed ``MAX_RETAINED_NODES``, together with every cached answer
+(answers hold the modules they were found in). All of it is rebuilt on demand with the
+same results, just as each ``--jobs`` process builds its own.
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import sys
 import tokenize
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
+from ..phases import timed
 from .module import ModuleInfo
 
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "tox.ini")
@@ -30,6 +37,11 @@ SKIP_DIRS = {".git", ".hg", ".tox", ".nox", ".venv", "venv", "env", "node_module
 MAX_MODULE_BYTES = 4_000_000
 MAX_SCANNED_FILES = 20_000
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
+# Module indexes kept between checked files, counted in AST nodes over all projects: a
+# 1,000-line module is about 10,000 nodes and 3 MB with its index and caches.
+MAX_RETAINED_NODES = 400_000
+# Parsed files shared between projects that reach the same file (rare: scripts folders).
+MAX_SHARED_SOURCES = 32
 
 
 def read_source(path: Path) -> str | None:
@@ -54,35 +66,47 @@ def parse_source(source: str) -> ast.Module | None:
         return None
 
 
-# path -> (mtime_ns, size, source, tree): each file read and parsed once per process.
-_SOURCES: dict[Path, tuple[int, int, str, ast.Module | None] | None] = {}
+# path -> (mtime_ns, size, source, tree) of the files read last, most recent last.
+_SOURCES: dict[Path, tuple[int, int, str, ast.Module | None]] = {}
 
 
 def parsed_file(path: Path) -> tuple[str, ast.Module] | None:
-    """The source and tree of a file, read and parsed at most once per process."""
+    """The source and tree of a file; recently read files are not read or parsed again."""
     try:
         stat = path.stat()
     except OSError:
         return None
-    cached = _SOURCES.get(path)
+    cached = _SOURCES.pop(path, None)
     if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
         source = read_source(path)
         tree = parse_source(source) if source is not None else None
         cached = (stat.st_mtime_ns, stat.st_size, source or "", tree)
-        _SOURCES[path] = cached
+    _share_source(path, cached)
     return (cached[2], cached[3]) if cached[3] is not None else None
 
 
-def _remember_checked(path: Path, source: str, tree: ast.Module) -> None:
-    """flake8 already parsed the checked file: other projects reaching it reuse that tree."""
-    if path in _SOURCES:
-        return
+def _share_source(path: Path, entry: tuple[int, int, str, ast.Module | None]) -> None:
+    _SOURCES[path] = entry
+    while len(_SOURCES) > MAX_SHARED_SOURCES:
+        del _SOURCES[next(iter(_SOURCES))]
+
+
+def _shared_with_lookups(path: Path, source: str, tree: ast.Module) -> bool:
+    """May other modules' lookups see the checked file as flake8 read it? Not when the
+    plugin cannot decode the file itself (flake8 falls back to Latin-1): lookups must find
+    the same module whichever file is checked first, and in whichever ``--jobs`` process.
+    When the text is the one on disk, other projects reaching the file reuse the tree."""
     try:
         stat = path.stat()
     except OSError:
-        return
-    if read_source(path) == source:
-        _SOURCES[path] = (stat.st_mtime_ns, stat.st_size, source, tree)
+        return True  # no file on disk (stdin): no lookup reads it
+    cached = _SOURCES.get(path)
+    if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[3] is not None or cached[2] not in ("", source)
+    on_disk = read_source(path)
+    if on_disk == source:
+        _share_source(path, (stat.st_mtime_ns, stat.st_size, source, tree))
+    return on_disk is not None  # an editor's buffer may differ from the file: it is newer
 
 
 def parse_module(source: str, path: Path | None, name: str, is_package: bool) -> ModuleInfo | None:
@@ -138,6 +162,8 @@ class Project:
         self._modules: dict[str, ModuleInfo | None] = {}
         # One ModuleInfo per file, whatever name reaches it (``app.main`` and ``main``).
         self._by_path: dict[Path, ModuleInfo | None] = {}
+        # When each kept index was last asked for (``release_modules``' clock).
+        self._last_use: dict[Path, int] = {}
 
     def find(self, name: str) -> tuple[Path, bool] | None:
         """The file of module ``name`` (and whether it is a package), or None."""
@@ -164,8 +190,12 @@ class Project:
         if name not in self._modules:
             found = self.find(name)
             self._modules[name] = self.module_at(found[0]) if found is not None else None
-        return self._modules[name]
+        info = self._modules[name]
+        if info is not None and info.path is not None:
+            self._last_use[info.path] = _CLOCK[0]
+        return info
 
+    @timed("project-modules")
     def module_at(self, path: Path) -> ModuleInfo | None:
         """The project's one index of the file at ``path`` (named as ``name_of`` says)."""
         if path not in self._by_path:
@@ -173,16 +203,37 @@ class Project:
             parsed = parsed_file(path)
             if parsed is not None:
                 name, is_package = self.checked_name(path)
-                self._by_path[path] = index_module(parsed[1], path, name, is_package,
-                                                   parsed[0])
+                info = index_module(parsed[1], path, name, is_package, parsed[0])
+                self._by_path[path] = info
+                _RETAINED[0] += len(info.parents) if info is not None else 0
+        self._last_use[path] = _CLOCK[0]
         return self._by_path[path]
 
     def register(self, info: ModuleInfo) -> None:
         """Share the checked file's own index so that other modules do not re-parse it."""
         if info.path is not None and info.path not in self._by_path:
             self._by_path[info.path] = info
+            self._last_use[info.path] = _CLOCK[0]
+            _RETAINED[0] += len(info.parents)
         if info.name and info.name not in self._modules:
             self._modules[info.name] = info
+
+    def retained(self) -> Iterator[tuple[int, Path, ModuleInfo]]:
+        """(last use, path, index) of every module index this project keeps."""
+        for path, info in self._by_path.items():
+            if info is not None:
+                yield self._last_use.get(path, 0), path, info
+
+    def forget(self, paths: set[Path]) -> None:
+        """Drop the indexes of ``paths`` (a later question parses them again)."""
+        dropped = set()
+        for path in paths:
+            info = self._by_path.pop(path, None)
+            self._last_use.pop(path, None)
+            if info is not None:
+                dropped.add(id(info))
+        self._modules = {name: info for name, info in self._modules.items()
+                         if info is None or id(info) not in dropped}
 
     def checked_module(self, path: Path, tree: ast.Module,
                        lines: list[str] | None) -> ModuleInfo | None:
@@ -223,20 +274,13 @@ class Project:
                 return dotted
         return "", False
 
-    def texts(self) -> list[tuple[Path, str]]:
-        """Every project source file's text (read once), for cheap cross-module scans."""
-        if self.scan_root not in _TEXTS:
-            texts = []
-            for path in _python_files(self.scan_root):
-                source = read_source(path)
-                if source is not None:
-                    texts.append((path, source))
-            _TEXTS[self.scan_root] = texts
-        return _TEXTS[self.scan_root]
-
-
-# scan root -> every source file's text: projects sharing a root share one scan.
-_TEXTS: dict[Path, list[tuple[Path, str]]] = {}
+    def texts(self) -> Iterator[tuple[Path, str]]:
+        """Every project source file's text, one at a time, for cheap cross-module scans
+        (callers keep what they extract, never the texts: a project may be large)."""
+        for path in _python_files(self.scan_root):
+            source = read_source(path)
+            if source is not None:
+                yield path, source
 
 
 def _python_files(root: Path) -> list[Path]:
@@ -258,6 +302,41 @@ def _python_files(root: Path) -> list[Path]:
 
 
 _PROJECTS: dict[tuple[Path, ...], Project] = {}
+# Ticks once per checked file; stamps when each kept module index was last used.
+_CLOCK = [0]
+# AST nodes of all kept module indexes.
+_RETAINED = [0]
+
+
+def release_modules(budget: int | None = None) -> bool:
+    """Between two checked files: once the kept module indexes exceed ``budget`` AST nodes
+    (over all projects), drop the least recently used ones down to half the budget, and
+    every answer cached on the modules that stay (answers hold the modules they were
+    found in, so a dropped module must not live on through them). Everything dropped is
+    rebuilt on demand, with the same results. Returns whether anything was dropped."""
+    _CLOCK[0] += 1
+    budget = MAX_RETAINED_NODES if budget is None else budget
+    if _RETAINED[0] <= budget:
+        return False
+    kept = [(used, len(info.parents), project, path, info)
+            for project in _PROJECTS.values() for used, path, info in project.retained()]
+    total = sum(size for _, size, _, _, _ in kept)
+    _RETAINED[0] = total
+    if total <= budget:
+        return False
+    kept.sort(key=lambda entry: entry[0])
+    dropped: dict[int, set[Path]] = {}
+    for used, size, project, path, info in kept:
+        if total <= budget // 2:
+            info.cache.clear()
+            continue
+        total -= size
+        dropped.setdefault(id(project), set()).add(path)
+    for project in _PROJECTS.values():
+        project.forget(dropped.get(id(project), set()))
+    _RETAINED[0] = total
+    _SOURCES.clear()
+    return True
 
 
 def project_for(path: Path) -> Project:
@@ -290,8 +369,7 @@ def module_for_file(path: Path, tree: ast.Module, lines: list[str] | None,
         return project, known
     name, is_package = project.checked_name(path)
     info = ModuleInfo(tree, path, name, is_package, lines)
-    if register:
+    if register and (lines is None or _shared_with_lookups(
+            path, "".join(lines).lstrip("\ufeff"), tree)):
         project.register(info)
-        if lines is not None:
-            _remember_checked(path, "".join(lines).lstrip("\ufeff"), tree)
     return project, info

@@ -1,0 +1,150 @@
+"""Cost controls of the shared layer: bounded memory without changing any finding, the
+one-walk module index, astroid's caches released, and the FBP_PROFILE phase split.
+(Timings themselves are measured by ``benchmarks/run.py``, never by a test.)"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fixture_runner import fixture_files, run_plugin
+from project_helpers import write_project
+
+import flake8_fastapi_bp.plugin as plugin_module
+from flake8_fastapi_bp.resolve import infer as infer_module
+from flake8_fastapi_bp.resolve import project as project_module
+from flake8_fastapi_bp.resolve.module import ModuleInfo
+
+
+def retained_nodes() -> int:
+    return sum(len(info.parents) for project in project_module._PROJECTS.values()
+               for _, _, info in project.retained())
+
+
+def run_all_fixtures(monkeypatch: pytest.MonkeyPatch, budget: int,
+                     files: list[Path]) -> tuple[dict[Path, list[tuple[int, str]]], int]:
+    """Every fixture's reports with ``budget`` retained nodes, and how many times module
+    indexes were dropped; after each drop the kept indexes must fit the budget."""
+    monkeypatch.setattr(project_module, "MAX_RETAINED_NODES", budget)
+    released = []
+
+    def release() -> bool:
+        dropped = project_module.release_modules()
+        if dropped:
+            released.append(retained_nodes())
+        return dropped
+
+    monkeypatch.setattr(plugin_module, "release_modules", release)
+    found = {path: run_plugin(path) for path in files}
+    assert all(size <= budget // 2 for size in released), released
+    return found, len(released)
+
+
+def test_dropping_module_indexes_between_files_changes_no_finding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A budget that drops the indexes (and every cached answer) before nearly each file
+    gives exactly the findings of a budget that keeps everything, in any file order."""
+    files = fixture_files()
+    tight, drops = run_all_fixtures(monkeypatch, 1, files)
+    assert drops >= len(files) // 2, "the tight budget never dropped anything"
+    roomy, drops = run_all_fixtures(monkeypatch, 10**9, list(reversed(files)))
+    assert drops == 0
+    assert tight == roomy
+    assert sum(map(len, tight.values())) >= 100
+
+
+def test_module_index_walks_like_iter_child_nodes() -> None:
+    """The inlined walk of ``_Indexer`` visits nodes in ``ast.iter_child_nodes`` stack
+    order (rules rely on the order of ``calls``) and records every parent."""
+    source = (Path(__file__).parent / "test_performance.py").read_text(encoding="utf-8")
+    source += "\nasync def f(a, *b, c=d(), **e):\n    async with g() as h, i():\n" \
+              "        async for j in k(l):\n            await m(lambda n: o(n))[p()]\n" \
+              "    match q():\n        case {'r': s, **t} if u(s):\n            v(t)\n" \
+              "    return [w(x) for x in y() if z(x)]\n"
+    tree = ast.parse(source)
+    info = ModuleInfo(tree, None, "m")
+    calls, parents = [], {}
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr_context):
+                continue
+            parents[child] = node
+            if isinstance(child, ast.Call):
+                calls.append(child)
+            stack.append(child)
+    assert info.calls == calls and len(calls) > 50
+    assert info.parents == parents
+
+
+def test_astroid_forgets_project_modules_and_keeps_libraries(tmp_path: Path) -> None:
+    astroid = pytest.importorskip("astroid")
+    write_project(tmp_path, {"fbp_released_module.py": "import os\nVALUE = os.sep\n"})
+    built = astroid.MANAGER.ast_from_file(str(tmp_path / "fbp_released_module.py"),
+                                          "fbp_released_module")
+    assert next(built.igetattr("VALUE")) is not None  # infers through the os module
+    cache = astroid.MANAGER.astroid_cache
+    assert "fbp_released_module" in cache and "os" in cache
+    infer_module.release_project_state()
+    assert "fbp_released_module" not in cache
+    assert "os" in cache
+
+
+def test_profile_splits_the_time_by_phase(tmp_path: Path) -> None:
+    """``FBP_PROFILE=1``: one ``FBP_PROFILE <phase> <seconds>s`` line per phase, each
+    second counted once (the phases add up to no more than the process's CPU time)."""
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/helpers.py": """
+            import time
+
+
+            def pause():
+                time.sleep(1)
+        """,
+        "app/main.py": """
+            from fastapi import Depends, FastAPI
+
+            from app.helpers import pause
+
+            app = FastAPI(openapi_url=None)
+
+
+            def settings():
+                return dict(debug=False)
+
+
+            def elsewhere():  # a dependency of another module? (the project text scan)
+                return len("x")
+
+
+            @app.get("/")
+            async def index(config=Depends(settings)):
+                pause()
+        """,
+    })
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("FLAKE8", "FBP_"))}
+    env["FBP_PROFILE"] = "1"
+    script = ("import resource, sys\nfrom flake8.main.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nfinally:\n"
+              "    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+              "    print('CPU', usage.ru_utime + usage.ru_stime, file=sys.stderr)\n")
+    run = subprocess.run([sys.executable, "-c", script, "--isolated", "--select", "FBP",
+                          "app/main.py"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert "FBP107" in run.stdout, run.stdout + run.stderr
+    lines = [line.split() for line in run.stderr.splitlines()
+             if line.startswith("FBP_PROFILE ")]
+    phases = {name: float(seconds.rstrip("s")) for _, name, seconds in lines}
+    assert {"index", "project-modules", "resolution", "import-scan",
+            "rules.event_loop", "rules.security"} <= set(phases), run.stderr
+    cpu = float(next(line for line in run.stderr.splitlines()
+                     if line.startswith("CPU ")).split()[1])
+    assert sum(phases.values()) <= cpu
