@@ -98,7 +98,8 @@ _RULES = [
     # FBP3xx - requests and responses
     Rule("FBP301", "manual-response-model",
          "{call}() builds the response model by hand although the route declares "
-         "response_model={model}: the data is validated twice; return the object or dict",
+         "response_model={model}: FastAPI before 0.126 validates the data twice; return "
+         "the object or dict (or require fastapi>=0.126)",
          "A route with `response_model=X` returns `X(...)` / `X.model_validate(...)`."),
     Rule("FBP302", "manual-validation",
          "manual validation of request parameters in {function}(): declare the constraint "

@@ -13,11 +13,13 @@ a different kind for a different test.
 
 Only calls that run the callee's body right away are followed: sync project functions
 and methods, and constructors (``__init__``). Not followed: ``async def`` callees (calling
-one creates a coroutine), functions wrapped by a decorator that moves them off the
-caller's thread (``apis.coroutines.CONVERTING_DECORATORS``), and generator functions
-unless iterated on the spot (``for``, ``list(...)``...) or used through
-``@contextmanager``. Calls inside nested ``def``/``class``/``lambda`` are not part of a
-function, and a function *passed* (not called) to ``run_in_threadpool`` & co. is no call.
+one creates a coroutine; with ``awaits=True`` a chain may start at a coroutine and follow
+the coroutines it awaits on the spot, whose bodies run as part of it), functions wrapped
+by a decorator that moves them off the caller's thread
+(``apis.coroutines.CONVERTING_DECORATORS``), and generator functions unless iterated on
+the spot (``for``, ``list(...)``...) or used through ``@contextmanager``. Calls inside
+nested ``def``/``class``/``lambda`` are not part of a function, and a function *passed*
+(not called) to ``run_in_threadpool`` & co. is no call.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .apis.coroutines import CONVERTING_DECORATORS
-from .resolve.module import ModuleInfo
+from .resolve.module import FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver, own_nodes
 
 MAX_DEPTH = 10
@@ -74,10 +76,11 @@ def location(module: ModuleInfo) -> str:
     return str(module.path) if relative.startswith("..") else relative
 
 
-def callable_body(definition: Definition) -> ast.FunctionDef | None:
-    """The sync function a call runs: a def, or a class's ``__init__``."""
+def callable_body(definition: Definition, awaits: bool = False) -> FunctionNode | None:
+    """The sync function a call runs: a def, or a class's ``__init__`` (``awaits``: or
+    the ``async def`` an ``await`` runs)."""
     node = definition.node
-    if isinstance(node, ast.FunctionDef):
+    if isinstance(node, ast.FunctionDef) or awaits and isinstance(node, ast.AsyncFunctionDef):
         return node
     if isinstance(node, ast.ClassDef):
         for item in node.body:
@@ -98,10 +101,16 @@ def runs_on_call(resolver: Resolver, module: ModuleInfo, call: ast.Call,
     return _iterated_on_the_spot(module, call)
 
 
+def runs_when_awaited(module: ModuleInfo, call: ast.Call, definition: Definition) -> bool:
+    """``await coroutine_function(...)``: the coroutine's body runs before the caller goes on."""
+    return isinstance(definition.node, ast.AsyncFunctionDef) \
+        and isinstance(module.parents.get(call), ast.Await)
+
+
 @dataclass(frozen=True)
 class _Step:
     module: ModuleInfo
-    body: ast.FunctionDef
+    body: FunctionNode
     previous: _Step | None
 
 
@@ -111,21 +120,24 @@ class CallGraph:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
 
-    def chain(self, definition: Definition, kind: str, leaf: Leaf,
-              depth: int) -> Chain | None:
+    def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
+              awaits: bool = False) -> Chain | None:
         """The shortest chain from calling ``definition`` to a leaf, within ``depth``
-        project functions (``depth`` 1: only the function's own body)."""
+        project functions (``depth`` 1: only the function's own body). ``awaits``: the
+        chain may start at an ``async def`` and go through the coroutines awaited on it."""
         depth = min(depth, MAX_DEPTH)
-        body = callable_body(definition)
+        body = callable_body(definition, awaits)
         if depth <= 0 or body is None:
             return None
-        key = (f"chain:{kind}:{depth}", id(body))
+        key = (f"chain:{kind}:{depth}:{awaits}", id(body))
         cache = definition.module.cache
         if key not in cache:
-            cache[key] = self._search(_Step(definition.module, body, None), kind, leaf, depth)
+            start = _Step(definition.module, body, None)
+            cache[key] = self._search(start, kind, leaf, depth, awaits)
         return cache[key]  # type: ignore[return-value]
 
-    def _search(self, start: _Step, kind: str, leaf: Leaf, depth: int) -> Chain | None:
+    def _search(self, start: _Step, kind: str, leaf: Leaf, depth: int,
+                awaits: bool) -> Chain | None:
         """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
         level, seen, visits = [start], {id(start.body)}, 0
         for number in range(1, depth + 1):
@@ -137,7 +149,7 @@ class CallGraph:
                 break
             following: list[_Step] = []
             for step in level:
-                for callee in self._callees(step):
+                for callee in self._callees(step, awaits):
                     if id(callee.body) not in seen:
                         seen.add(id(callee.body))
                         following.append(_Step(callee.module, callee.body, step))
@@ -160,22 +172,26 @@ class CallGraph:
                     break
         return cache[key]  # type: ignore[return-value]
 
-    def _callees(self, step: _Step) -> list[_Step]:
+    def _callees(self, step: _Step, awaits: bool = False) -> list[_Step]:
         """Project functions whose body runs when ``step`` runs, in source order."""
-        key = ("callees", id(step.body))
+        key = ("callees", awaits, id(step.body))
         cache = step.module.cache
         if key not in cache:
-            cache[key] = list(self._find_callees(step.module, step.body))
+            cache[key] = list(self._find_callees(step.module, step.body, awaits))
         return cache[key]  # type: ignore[return-value]
 
-    def _find_callees(self, module: ModuleInfo, body: ast.FunctionDef) -> Iterator[_Step]:
+    def _find_callees(self, module: ModuleInfo, body: FunctionNode,
+                      awaits: bool) -> Iterator[_Step]:
         for call in _calls(body):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
             definition = self.resolver.definition(module, call)
-            if definition is None or not runs_on_call(self.resolver, module, call, definition):
+            if definition is None:
                 continue
-            callee = callable_body(definition)
+            awaited = awaits and runs_when_awaited(module, call, definition)
+            if not awaited and not runs_on_call(self.resolver, module, call, definition):
+                continue
+            callee = callable_body(definition, awaited)
             if callee is not None:
                 yield _Step(definition.module, callee, None)
 
@@ -194,7 +210,7 @@ def _chain_to(step: _Step, call: ast.Call, label: str) -> Chain:
     return Chain(tuple(reversed(names)), label, step.module, call)
 
 
-def _function_name(module: ModuleInfo, body: ast.FunctionDef) -> str:
+def _function_name(module: ModuleInfo, body: FunctionNode) -> str:
     """``helper``, ``Client.fetch``; a constructor is named after its class."""
     owner = module.parents.get(body)
     if isinstance(owner, ast.ClassDef):

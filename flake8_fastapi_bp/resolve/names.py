@@ -26,6 +26,9 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+# ``x: Final = v`` / ``Final[T]``, ``ClassVar[T]``: qualifiers, not the declared class.
+QUALIFIERS = frozenset({"typing.Final", "typing_extensions.Final", "typing.ClassVar",
+                        "typing_extensions.ClassVar"})
 ITERATOR_TYPES = frozenset({
     "typing.Generator", "typing.Iterator", "typing.Iterable", "typing.AsyncGenerator",
     "typing.AsyncIterator", "typing.AsyncIterable", "collections.abc.Generator",
@@ -561,7 +564,7 @@ class Resolver:
             if alias is not None:
                 return self.annotation_type(*alias)
             value = self.value(module, annotation)
-            if value is not None and not value.instance:
+            if value is not None and not value.instance and value.name not in QUALIFIERS:
                 return value.name
         return None
 
@@ -579,7 +582,7 @@ class Resolver:
         origin = self.qualname(module, annotation.value)
         args = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [
             annotation.slice]
-        if origin in ANNOTATED or origin in OPTIONAL:
+        if origin in ANNOTATED or origin in OPTIONAL or origin in QUALIFIERS:
             return self.annotation_type(module, args[0]) if args else None
         if origin in UNION:
             return self._union_type(module, args)

@@ -10,12 +10,13 @@ import ast
 from typing import Iterator
 
 from ..apis.heavy import RETRY_DECORATORS, SLEEPS, is_heavy
+from ..apis.blocking import OFFLOADERS
 from ..apis.mail import DETACHING_CALLS, MAIL_SENDS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS
 from ..resolve.module import FUNCTION_TYPES, ModuleInfo
-from ..resolve.names import Definition, Resolver, Value, own_nodes
+from ..resolve.names import Definition, Resolver, Value
 from ..summaries import Chain, Leaf, call_graph
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
@@ -23,6 +24,9 @@ SYNC_REQUEST_PATH = ("endpoint", "dependency")
 TASK_CALL_NAMES = frozenset({"add_task", "BackgroundTask"})
 MAIL_METHOD_NAMES = frozenset(name.rpartition(".")[2] for name in MAIL_SENDS)
 PARTIAL = "functools.partial"
+RUN_IN_EXECUTOR = "asyncio.AbstractEventLoop.run_in_executor"
+AWAITED_OFFLOADERS = OFFLOADERS - {PARTIAL}
+OFFLOADER_NAMES = frozenset(name.rpartition(".")[2] for name in AWAITED_OFFLOADERS)
 
 # FBP203 reasons, also the labels of its leaf calls.
 HEAVY_WORK = "runs CPU-heavy work"
@@ -194,7 +198,7 @@ def fragile_reason(ctx: FileContext, task: Definition, leaf: TaskLeaf,
     decorator = retry_decorator(ctx.resolver, task)
     if decorator is not None:
         return f"{RETRYING} (`@{decorator}`)"
-    found = awaited_chain(ctx.resolver, task, leaf.kind, leaf, depth)
+    found = call_graph(ctx.resolver).chain(task, leaf.kind, leaf, depth, awaits=True)
     return f"{found.label}: {found.text()}" if found is not None else None
 
 
@@ -237,42 +241,6 @@ def loops_forever(module: ModuleInfo, node: ast.AST) -> bool:
     return False
 
 
-def awaited_chain(resolver: Resolver, definition: Definition, kind: str, leaf: Leaf,
-                  depth: int) -> Chain | None:
-    """``CallGraph.chain`` that also starts from a coroutine and follows the coroutines it
-    awaits (their body runs as part of the caller), then the sync helpers as usual."""
-    node = definition.node
-    if not isinstance(node, ast.AsyncFunctionDef):
-        return call_graph(resolver).chain(definition, kind, leaf, depth)
-    if depth <= 0:
-        return None
-    key = (f"fbp2:awaited:{kind}:{depth}", id(node))
-    cache = definition.module.cache
-    if key not in cache:
-        cache[key] = None  # a cycle of coroutines awaiting each other: nothing found
-        cache[key] = _coroutine_chain(resolver, definition.module, node, kind, leaf, depth)
-    return cache[key]  # type: ignore[return-value]
-
-
-def _coroutine_chain(resolver: Resolver, module: ModuleInfo, node: ast.AsyncFunctionDef,
-                     kind: str, leaf: Leaf, depth: int) -> Chain | None:
-    calls = sorted((n for n in own_nodes(node) if isinstance(n, ast.Call)),
-                   key=lambda c: (c.lineno, c.col_offset))
-    for call in calls:
-        label = leaf(module, call)
-        if label is not None:
-            return Chain((node.name, display_name(call.func)), label, module, call)
-    for call in calls:
-        callee = resolver.definition(module, call)
-        if callee is None or isinstance(callee.node, ast.AsyncFunctionDef) \
-                and not isinstance(module.parents.get(call), ast.Await):
-            continue
-        found = awaited_chain(resolver, callee, kind, leaf, depth - 1)
-        if found is not None:
-            return Chain((node.name, *found.names), found.label, found.module, found.leaf)
-    return None
-
-
 # ----- FBP204 -----------------------------------------------------------------------------
 def mail_leaf(resolver: Resolver) -> Leaf:
     def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
@@ -302,12 +270,37 @@ def inline_notifications(ctx: FileContext) -> Iterator[Report]:
             continue
         chain = ""
         if not sends_mail(ctx.resolver, ctx.module, call):
-            found = _mail_helper_chain(ctx, call, leaf, depth)
+            found = _mail_helper_chain(ctx, call, leaf, depth) \
+                or _awaited_offload_of_mail(ctx, call, leaf, depth)
             if found is None:
                 continue
-            chain = f" via {found.text()}"
+            chain = f" via {found if isinstance(found, str) else found.text()}"
         yield ctx.report("FBP204", call, call=display_name(call.func), function=function.name,
                          chain=chain)
+
+
+def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf,
+                             depth: int) -> Chain | str | None:
+    """``await run_in_threadpool(send_welcome, ...)``: the mail goes out in a worker
+    thread, but the endpoint awaits it, so the client still waits for the mail server."""
+    if _simple_name(call.func) not in OFFLOADER_NAMES \
+            or not isinstance(ctx.module.parents.get(call), ast.Await):
+        return None
+    name = ctx.callee(call)
+    if name not in AWAITED_OFFLOADERS:
+        return None
+    position = 1 if name == RUN_IN_EXECUTOR else 0
+    target = call.args[position] if len(call.args) > position else None
+    if isinstance(target, ast.Call) and target.args and ctx.callee(target) == PARTIAL:
+        target = target.args[0]
+    if target is None:
+        return None
+    if _passed_function_name(ctx, target) in MAIL_SENDS:
+        return f"{display_name(target)}()"
+    value = ctx.resolver.value(ctx.module, target)
+    if depth <= 0 or value is None or value.instance or value.definition is None:
+        return None
+    return call_graph(ctx.resolver).chain(value.definition, "mail", leaf, depth)
 
 
 def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
@@ -320,10 +313,19 @@ def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
     if isinstance(definition.node, ast.AsyncFunctionDef) \
             and not isinstance(ctx.module.parents.get(call), ast.Await):
         return None  # a coroutine created here runs elsewhere (or never: FBP108)
-    return awaited_chain(ctx.resolver, definition, "mail", leaf, depth)
+    return call_graph(ctx.resolver).chain(definition, "mail", leaf, depth, awaits=True)
 
 
 # ----- helpers ----------------------------------------------------------------------------
+def _passed_function_name(ctx: FileContext, expr: ast.expr) -> str | None:
+    """``smtplib.SMTP.sendmail`` for ``smtp.sendmail`` passed (not called) somewhere."""
+    name = ctx.qualname(expr)
+    if name is None and isinstance(expr, ast.Attribute):
+        owner = ctx.type_of(expr.value)
+        name = f"{owner}.{expr.attr}" if owner else None
+    return name
+
+
 def _simple_name(func: ast.expr) -> str:
     if isinstance(func, ast.Name):
         return func.id

@@ -11,10 +11,12 @@ import http
 import re
 from typing import Iterator
 
+from ..apis.lookups import ACTION_VERBS, COLLECTION_VERBS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
-from ..resolve.module import FunctionNode
+from ..resolve.module import Binding, FunctionNode, ModuleInfo
 from ..resolve.names import own_nodes, qualname_of_def
+from ..resolve.requirements import declared_minimum
 
 CODES = ("FBP301", "FBP302", "FBP303", "FBP304")
 HTTP_EXCEPTION = "fastapi.HTTPException"
@@ -26,6 +28,9 @@ VALIDATING_CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "p
 LIST_TYPES = frozenset({"builtins.list", "typing.List", "typing.Sequence",
                         "collections.abc.Sequence"})
 NOT_MODELS = frozenset({"builtins", "typing", "collections"})
+# From this FastAPI version on, a returned instance of the response model is not
+# dumped and validated again (fastapi/fastapi#14575, released in 0.126.0).
+FASTAPI_KEEPS_MODEL_INSTANCES = (0, 126)
 BAD_REQUEST = frozenset({400, 422})
 NOT_FOUND = frozenset({404})
 # Calls a test may make and still read only the request: sizes and pattern matches.
@@ -89,7 +94,10 @@ def _simple_statement(statement: ast.stmt) -> bool:
 # ----- FBP301 -------------------------------------------------------------------------
 def manual_response_models(ctx: FileContext) -> Iterator[Report]:
     """A route with ``response_model=X`` that returns ``X(...)``/``X.model_validate(...)``
-    (``response_model=list[X]``: a list of those)."""
+    (``response_model=list[X]``: a list of those). Silent when the project requires a
+    FastAPI that takes an instance of the response model as it is."""
+    if not _revalidates_returned_models(ctx):
+        return
     for function in ctx.module.functions:
         route = ctx.fastapi.route(function)
         if route is None or route.response_model is None:
@@ -102,6 +110,14 @@ def manual_response_models(ctx: FileContext) -> Iterator[Report]:
             if _built_model(ctx, build) == model:
                 yield ctx.report("FBP301", build, call=display_name(build.func),
                                  model=ast.unparse(route.response_model))
+
+
+def _revalidates_returned_models(ctx: FileContext) -> bool:
+    """Before 0.126 FastAPI dumps a returned Pydantic model to a dict and validates the
+    dict again; from 0.126 an instance of the response model passes as it is. Unknown
+    (no lower bound declared) counts as before."""
+    declared = declared_minimum((*ctx.project.roots, ctx.project.scan_root), "fastapi")
+    return declared is None or declared < FASTAPI_KEEPS_MODEL_INSTANCES
 
 
 def _response_model(ctx: FileContext, expr: ast.expr) -> tuple[str, bool] | None:
@@ -149,15 +165,50 @@ def _built_model(ctx: FileContext, call: ast.Call) -> str | None:
 
 # ----- FBP302 -------------------------------------------------------------------------
 def manual_validations(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Report]:
-    """``if <test of request parameters only>: raise HTTPException(400/422)``."""
+    """``if <test of one request parameter only>: raise HTTPException(400/422)``."""
     parameters: set[ast.arg] | None = None
     for node in own_nodes(endpoint):
         if not isinstance(node, ast.If) or raised_status(ctx, node.body) not in BAD_REQUEST:
             continue
+        if _singles_out_a_value(node.test):
+            continue
         if parameters is None:
             parameters = _validatable_parameters(ctx, endpoint)
-        if ParameterTest(ctx, endpoint, parameters).reads_only_parameters(node.test):
+        test = ParameterTest(ctx, endpoint, parameters)
+        if not test.reads_only_parameters(node.test):
+            continue
+        if len(test.read | _parameters_of_enclosing_tests(ctx, node, test)) == 1:
             yield ctx.report("FBP302", node, function=endpoint.name)
+
+
+def _singles_out_a_value(test: ast.expr) -> bool:
+    """``if pool_name == "default_pool"``: one well-formed value treated apart (reserved,
+    default, a wildcard not supported here) is a business rule, not a malformed request."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_singles_out_a_value(value) for value in test.values)
+    return isinstance(test, ast.Compare) and len(test.ops) == 1 \
+        and isinstance(test.ops[0], ast.Eq) \
+        and any(isinstance(o, ast.Constant) and isinstance(o.value, str) and o.value.strip()
+                for o in (test.left, *test.comparators))
+
+
+def _parameters_of_enclosing_tests(ctx: FileContext, node: ast.If,
+                                   test: ParameterTest) -> set[str]:
+    """Request parameters read by the ``if``/``while`` tests and ``match`` subjects the
+    check is nested in: ``if run_id != "~": if dag_id == ...`` ties two parameters."""
+    found: set[str] = set()
+    child: ast.AST = node
+    for ancestor in ctx.module.ancestors(node):
+        if ancestor is test.endpoint:
+            break
+        condition = ancestor.test if isinstance(ancestor, (ast.If, ast.While)) \
+            and child is not ancestor.test else \
+            ancestor.subject if isinstance(ancestor, ast.Match) else None
+        if condition is not None:
+            found.update(n.id for n in ast.walk(condition)
+                         if isinstance(n, ast.Name) and test.is_parameter(n))
+        child = ancestor
+    return found
 
 
 def _validatable_parameters(ctx: FileContext, endpoint: FunctionNode) -> set[ast.arg]:
@@ -176,17 +227,19 @@ def _mentions(ctx: FileContext, annotation: ast.expr | None, qualname: str) -> b
 
 class ParameterTest:
     """Does a test read nothing but the endpoint's request parameters (their attributes,
-    items, ``len``, comparisons, ``re`` matches, literals and module-level constants)?"""
+    items, ``len``, comparisons, ``re`` matches, literals and module-level constants)?
+    ``read``: the parameters it reads. A test that ties two parameters together
+    (``body.id != item_id``, path against body) is not a constraint on one of them."""
 
     def __init__(self, ctx: FileContext, endpoint: FunctionNode,
                  parameters: set[ast.arg]) -> None:
         self.ctx = ctx
         self.endpoint = endpoint
         self.parameters = parameters
-        self.reads_parameter = False
+        self.read: set[str] = set()
 
     def reads_only_parameters(self, test: ast.expr) -> bool:
-        return self.pure(test) and self.reads_parameter
+        return self.pure(test) and bool(self.read)
 
     def pure(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -226,7 +279,7 @@ class ParameterTest:
 
     def parameter(self, name: ast.Name) -> bool:
         if self.is_parameter(name):
-            self.reads_parameter = True
+            self.read.add(name.id)
             return True
         return False
 
@@ -267,14 +320,20 @@ def _is_literal(node: ast.expr | None) -> bool:
 
 # ----- FBP303 -------------------------------------------------------------------------
 def lookups_in_endpoint(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Report]:
-    """``x = <call>`` then ``if x is None`` / ``if not x``: ``raise HTTPException(404)``."""
+    """``x = <lookup keyed on request data>`` then ``if x is None`` / ``if not x``:
+    ``raise HTTPException(404)``."""
+    flow: RequestFlow | None = None
     for node in own_nodes(endpoint):
         if not isinstance(node, ast.If):
             continue
         name = _missing_test(node.test)
         if name is None or raised_status(ctx, node.body) not in NOT_FOUND:
             continue
-        if _assigned_by_call_before(ctx, node, name):
+        lookup = _assigned_call_before(ctx, node, name)
+        if lookup is None or not is_lookup(lookup):
+            continue
+        flow = flow or RequestFlow(ctx, endpoint)
+        if flow.reads_request(lookup):
             yield ctx.report("FBP303", node, name=name, function=endpoint.name)
 
 
@@ -291,17 +350,113 @@ def _missing_test(test: ast.expr) -> str | None:
     return None
 
 
-def _assigned_by_call_before(ctx: FileContext, node: ast.If, name: str) -> bool:
-    """The last statement before ``node`` (same block) that binds ``name`` is
-    ``name = <call>`` or ``name = await <call>``."""
+def _assigned_call_before(ctx: FileContext, node: ast.If, name: str) -> ast.Call | None:
+    """The call of ``name = <call>`` / ``name = await <call>`` when that is the last
+    statement before ``node`` (same block) that binds ``name``."""
     for statement in reversed(_previous_siblings(ctx, node)):
         if not _binds(statement, name):
             continue
         value = _single_assignment(statement, name)
         if isinstance(value, ast.Await):
             value = value.value
-        return isinstance(value, ast.Call)
-    return False
+        return value if isinstance(value, ast.Call) else None
+    return None
+
+
+def is_lookup(call: ast.Call) -> bool:
+    """Not an action (``delete_item(...)``, ``update_rsvp(...)``) that reports "nothing
+    to act on" with a falsy result, nor a search or listing that came back empty."""
+    verb = _first_word(_simple_name(call.func))
+    return verb not in ACTION_VERBS and verb not in COLLECTION_VERBS
+
+
+def _first_word(name: str) -> str:
+    """``_delete_items`` -> ``delete``, ``deleteItems`` -> ``delete``."""
+    words = _WORDS.findall(name.lstrip("_"))
+    return words[0].lower() if words else ""
+
+
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+class RequestFlow:
+    """Which expressions of an endpoint carry request data: its request parameters and
+    the locals computed from them. A local that holds a looked-up object (assigned from a
+    call, then tested for missing) does not carry it further: ``session.get(Run,
+    run.id)`` re-reads a row already found, it does not validate input."""
+
+    def __init__(self, ctx: FileContext, endpoint: FunctionNode) -> None:
+        self.module = ctx.module
+        self.scope = ctx.module.scopes[endpoint]
+        self.parameters = set(ctx.fastapi.request_parameters(endpoint))
+        self.tested = _tested_names(endpoint)
+        self._carries: dict[str, bool] = {}
+
+    def reads_request(self, expr: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                   and self.carries(n.id) for n in ast.walk(expr))
+
+    def carries(self, name: str) -> bool:
+        if name not in self._carries:
+            self._carries[name] = False  # a local computed from itself: no
+            self._carries[name] = any(self._binding_carries(name, binding)
+                                      for binding in self.scope.bindings.get(name, []))
+        return self._carries[name]
+
+    def _binding_carries(self, name: str, binding: Binding) -> bool:
+        if binding.kind == "param":
+            return binding.node in self.parameters
+        value = _bound_value(self.module, binding)
+        if value is None:
+            return False
+        if name in self.tested and isinstance(_awaited(value), ast.Call):
+            return False  # a looked-up object
+        return self.reads_request(value)
+
+
+def _awaited(expr: ast.expr) -> ast.expr:
+    return expr.value if isinstance(expr, ast.Await) else expr
+
+
+def _bound_value(module: ModuleInfo, binding: Binding) -> ast.AST | None:
+    """What a local was computed from: the assigned value, the ``with`` expression, the
+    iterable of a ``for``, the right side of an unpacking."""
+    if binding.kind in ("assign", "with"):
+        return binding.value
+    node = binding.node
+    parent = module.parents.get(node) if node is not None else None
+    while isinstance(parent, (ast.Tuple, ast.List, ast.Starred)):
+        node, parent = parent, module.parents.get(parent)
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and node is parent.target:
+        return parent.iter
+    if isinstance(parent, ast.Assign) and node in parent.targets:
+        return parent.value
+    return None
+
+
+def _tested_names(function: FunctionNode) -> set[str]:
+    """Names a test of the function checks for missing: ``if x``, ``not x``,
+    ``x is None``, ``x is not None`` (also inside ``and``/``or``)."""
+    names: set[str] = set()
+    for node in own_nodes(function):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
+            names.update(_checked_names(node.test))
+    return names
+
+
+def _checked_names(test: ast.expr) -> Iterator[str]:
+    if isinstance(test, ast.Name):
+        yield test.id
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _checked_names(test.operand)
+    elif isinstance(test, ast.BoolOp):
+        for value in test.values:
+            yield from _checked_names(value)
+    elif isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
+            and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)) \
+            and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None:
+        yield test.left.id
 
 
 def _previous_siblings(ctx: FileContext, node: ast.stmt) -> list[ast.stmt]:
@@ -361,3 +516,11 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
         if keyword.arg == name:
             return keyword.value
     return None
+
+
+def _simple_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""

@@ -1,0 +1,97 @@
+"""What the analysed project declares it runs on: the lowest version of a distribution
+that its packaging files allow.
+
+Read from the project's roots (``Project.roots``: the top package's parent and the
+nearest folder with a project marker): ``pyproject.toml`` (PEP 621 and Poetry),
+``setup.cfg``, ``setup.py``, ``requirements*.txt`` and ``requirements/*.txt``, and the
+metadata of an unpacked distribution (``PKG-INFO``, ``*.dist-info/METADATA``).
+A requirement counts only with a version specifier: a bare ``fastapi`` (or a keyword
+list entry) says nothing about the version. When several requirements name the
+distribution, the lowest of their lower bounds wins; one without a lower bound
+(``fastapi<1``) makes the answer unknown. Text scan only: no TOML parser (Python 3.10),
+nothing imported, nothing installed is looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+Version = tuple[int, ...]
+
+_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "PKG-INFO")
+_GLOBS = ("requirements*.txt", "requirements/*.txt", "*.dist-info/METADATA")
+_MAX_BYTES = 1_000_000
+_CLAUSE = re.compile(r"^\s*(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*v?(\d+(?:\.\d+)*)")
+_LOWER_BOUND_OPS = frozenset({"===", "==", "~=", ">=", ">", "^", "~", None})
+
+
+def declared_minimum(roots: Iterable[Path], distribution: str) -> Version | None:
+    """The lowest ``distribution`` version the project with these roots allows, or None."""
+    unique = tuple(dict.fromkeys(root.absolute() for root in roots))
+    return _declared_minimum(unique, distribution.lower())
+
+
+@lru_cache(maxsize=256)
+def _declared_minimum(roots: tuple[Path, ...], distribution: str) -> Version | None:
+    bounds = [lower_bound(spec) for root in roots for spec in _specifiers(root, distribution)]
+    if not bounds or None in bounds:
+        return None
+    return min(bound for bound in bounds if bound is not None)
+
+
+@lru_cache(maxsize=256)
+def _specifiers(root: Path, distribution: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for text in _packaging_texts(root):
+        found += requirement_specifiers(text, distribution)
+    return tuple(found)
+
+
+def _packaging_texts(root: Path) -> list[str]:
+    paths = [root / name for name in _FILES]
+    for pattern in _GLOBS:
+        paths += sorted(root.glob(pattern))
+    texts = []
+    for path in paths:
+        try:
+            if path.is_file() and path.stat().st_size <= _MAX_BYTES:
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return texts
+
+
+def requirement_specifiers(text: str, distribution: str) -> list[str]:
+    """The version specifiers of every requirement on ``distribution`` in one packaging
+    file (``>=0.115,<1``; ``^0.110`` for Poetry); requirements without one are skipped."""
+    name = re.escape(distribution).replace(r"\-", "[-_.]").replace("_", "[-_.]")
+    extras = r"(?:\s*\[[^\]]*\])?"
+    spec = r"(?P<spec>(?:===|==|~=|>=|<=|!=|>|<)[^;\"'\n#]*)"
+    patterns = (
+        # "fastapi[standard]>=0.115,<1 ; python_version>'3.8'" in a list or setup()
+        rf"[\"']\s*{name}{extras}\s*{spec}(?:;[^\"'\n]*)?[\"']",
+        # requirements.txt, setup.cfg install_requires, Requires-Dist: lines
+        rf"^[ \t]*(?:Requires-Dist:[ \t]*)?{name}{extras}[ \t]*\(?{spec}",
+        # Poetry: fastapi = "^0.110" / fastapi = {version = ">=0.110", extras = [...]}
+        rf"^[ \t]*[\"']?{name}[\"']?[ \t]*=[ \t]*(?:\{{[^}}\n]*version[ \t]*=[ \t]*)?"
+        rf"[\"'](?P<spec>[^\"'\n]+)[\"']",
+    )
+    found = []
+    for pattern in patterns:
+        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE):
+            found.append(match.group("spec").strip().rstrip(")"))
+    return found
+
+
+def lower_bound(specifier: str) -> Version | None:
+    """``>=0.115,<1`` -> (0, 115); ``^0.110.2`` -> (0, 110, 2); ``<1`` -> None."""
+    bounds: list[Version] = []
+    for clause in specifier.split(","):
+        match = _CLAUSE.match(clause)
+        if match is None or match.group(1) not in _LOWER_BOUND_OPS:
+            continue
+        bounds.append(tuple(int(part) for part in match.group(2).split(".")))
+    return max(bounds) if bounds else None

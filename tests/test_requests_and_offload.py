@@ -1,0 +1,148 @@
+"""Shared pieces behind FBP201-FBP204 and FBP301-FBP303: the call graph through awaited
+coroutines, the FastAPI version a project declares, the resolver on ``Final`` names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flake8_fastapi_bp.resolve.names import Definition
+from flake8_fastapi_bp.resolve.requirements import (
+    declared_minimum, lower_bound, requirement_specifiers)
+from flake8_fastapi_bp.summaries import call_graph
+from project_helpers import Checked, write_project
+
+COROUTINES = {
+    "pkg/__init__.py": "",
+    "pkg/jobs.py": """
+        import time
+
+
+        async def handler():
+            await prepare()
+            await step()
+
+
+        async def prepare():
+            return 1
+
+
+        async def step():
+            helper()
+
+
+        def helper():
+            time.sleep(1)
+
+
+        async def creates_only():
+            step()
+            return prepare()
+    """,
+}
+
+
+def sleeps(module, call: ast.Call) -> str | None:
+    return "sleep" if ast.unparse(call.func) == "time.sleep" else None
+
+
+def test_chain_through_awaited_coroutines(tmp_path: Path) -> None:
+    checked = Checked.load(write_project(tmp_path / "p", COROUTINES) / "pkg" / "jobs.py")
+    graph = call_graph(checked.resolver)
+    handler = Definition(checked.module, checked.function("handler"))
+    found = graph.chain(handler, "test-awaits", sleeps, 3, awaits=True)
+    assert found is not None
+    assert found.names == ("handler", "step", "helper", "time.sleep")
+    assert found.length == 3
+    # One level less does not reach the sleep; without ``awaits`` a coroutine is no start.
+    assert graph.chain(handler, "test-awaits", sleeps, 2, awaits=True) is None
+    assert graph.chain(handler, "test-awaits", sleeps, 3) is None
+    # A coroutine created but not awaited does not run its body here.
+    creates = Definition(checked.module, checked.function("creates_only"))
+    assert graph.chain(creates, "test-awaits", sleeps, 5, awaits=True) is None
+
+
+@pytest.mark.parametrize(("specifier", "expected"), [
+    (">=0.115,<1", (0, 115)),
+    ("<1.0, >=0.128.0", (0, 128, 0)),
+    ("~=0.115.0", (0, 115, 0)),
+    ("==0.136.3", (0, 136, 3)),
+    ("^0.110.2", (0, 110, 2)),
+    ("0.99.1", (0, 99, 1)),
+    ("<1", None),
+    ("!=0.100.0", None),
+    ("*", None),
+])
+def test_lower_bound(specifier: str, expected: tuple[int, ...] | None) -> None:
+    assert lower_bound(specifier) == expected
+
+
+def test_requirement_specifiers_in_packaging_formats() -> None:
+    pep621 = '''
+        keywords = ["fastapi", "web"]
+        dependencies = [
+            "fastapi[standard]>=0.129.0,<0.137.0 ; python_version >= '3.9'",
+            "fastapi-users>=13",
+            'fastapi_mail==1.4',
+        ]
+    '''
+    assert requirement_specifiers(pep621, "fastapi") == [">=0.129.0,<0.137.0"]
+    requirements = "fastapi==0.115.6  # pinned\nfastapi-cli>=0.0.5\n"
+    assert requirement_specifiers(requirements, "fastapi") == ["==0.115.6"]
+    metadata = "Requires-Dist: fastapi<1; extra == 'server'\nRequires-Dist: fastapi (>=0.100)\n"
+    assert requirement_specifiers(metadata, "fastapi") == ["<1", ">=0.100"]
+    poetry = 'fastapi = "^0.110"\nuvicorn = "*"\nFastAPI = {version = ">=0.95", extras = ["all"]}\n'
+    assert requirement_specifiers(poetry, "fastapi") == ["^0.110", ">=0.95"]
+
+
+def test_declared_minimum_reads_the_project_root(tmp_path: Path) -> None:
+    modern = write_project(tmp_path / "modern", {
+        "pyproject.toml": 'dependencies = ["fastapi>=0.128"]\n',
+        "requirements/prod.txt": "fastapi==0.130.0\n",
+    }, marker=None)
+    assert declared_minimum([modern], "fastapi") == (0, 128)
+    unbounded = write_project(tmp_path / "unbounded", {
+        "pyproject.toml": 'dependencies = ["fastapi>=0.128"]\n',
+        "requirements.txt": "fastapi<1\n",
+    }, marker=None)
+    assert declared_minimum([unbounded], "fastapi") is None
+    unpinned = write_project(tmp_path / "unpinned", {"setup.cfg": "install_requires =\n"
+                                                     "    fastapi\n"}, marker=None)
+    assert declared_minimum([unpinned], "fastapi") is None
+    assert declared_minimum([tmp_path / "missing"], "fastapi") is None
+    # Several roots (a package folder and the repository root): the lowest bound.
+    assert declared_minimum([modern, unpinned], "fastapi") == (0, 128)
+
+
+FINAL = {
+    "svc/__init__.py": "",
+    "svc/api.py": """
+        from typing import ClassVar, Final
+
+        from fastapi import APIRouter
+        from sqlalchemy.orm import Session
+
+        router: Final = APIRouter()
+        session: Final[Session] = Session()
+
+
+        class Store:
+            engine: ClassVar[Session] = Session()
+
+
+        @router.get("/")
+        def index():
+            return session.execute("select 1")
+    """,
+}
+
+
+def test_final_and_classvar_annotations_do_not_hide_the_value(tmp_path: Path) -> None:
+    checked = Checked.load(write_project(tmp_path / "final", FINAL) / "svc" / "api.py")
+    assert checked.type_of("router") == "fastapi.APIRouter"
+    assert checked.callee("session.execute") == "sqlalchemy.orm.Session.execute"
+    assert checked.resolver.annotation_type(
+        checked.module, checked.expr("ClassVar[Session]")) == "sqlalchemy.orm.Session"
+    assert checked.model().is_endpoint(checked.function("index"))
