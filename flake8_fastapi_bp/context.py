@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
+from .apis.types import ENUM_TYPES
 from .fastapi_model import FastAPIModel
 from .messages import message
 from .resolve.module import FunctionNode, ModuleInfo
@@ -54,6 +55,11 @@ class FileContext:
     def qualname(self, expr: ast.AST) -> str | None:
         return self.resolver.qualname(self.module, expr)
 
+    def is_enum_class(self, expr: ast.expr) -> bool:
+        """Does ``expr`` name an Enum class: a standard one or a project subclass (any of
+        its bases, ``class Color(str, Enum)``)?"""
+        return is_enum_class(self.resolver, self.module, expr)
+
     # ----- structure -------------------------------------------------------------------
     def function_of(self, node: ast.AST) -> FunctionNode | None:
         """The def whose own body holds ``node`` (nested def/class/lambda excluded)."""
@@ -100,3 +106,16 @@ def display_name(func: ast.expr) -> str:
     else:
         parts.append("...")
     return ".".join(reversed(parts))
+
+
+def is_enum_class(resolver: Resolver, module: ModuleInfo, expr: ast.expr, depth: int = 0) -> bool:
+    value = resolver.value(module, expr)
+    if value is None or value.instance or depth > 8:
+        return False
+    if value.name in ENUM_TYPES:
+        return True
+    definition = value.definition
+    if definition is None or not isinstance(definition.node, ast.ClassDef):
+        return False
+    return any(is_enum_class(resolver, definition.module, base, depth + 1)
+               for base in definition.node.bases)

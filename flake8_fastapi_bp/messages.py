@@ -150,8 +150,7 @@ _RULES = [
          "`uvicorn.run(...)` at module level outside `__main__`."),
     # FBP6xx - logging
     Rule("FBP601", "print-in-request-path",
-         "print() in {kind} {function}(): it bypasses log levels, handlers and structure; "
-         "use a logger",
+         "print() {where}: it bypasses log levels, handlers and structure; use a logger",
          "`print(...)` in a request-path or background-task function."),
     Rule("FBP602", "interpolated-log-message",
          "log message built with {how}: structured logs lose their fields; use a constant "

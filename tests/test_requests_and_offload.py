@@ -97,23 +97,22 @@ def test_requirement_specifiers_in_packaging_formats() -> None:
     assert requirement_specifiers(poetry, "fastapi") == ["^0.110", ">=0.95"]
 
 
-def test_declared_minimum_reads_the_project_root(tmp_path: Path) -> None:
-    modern = write_project(tmp_path / "modern", {
-        "pyproject.toml": 'dependencies = ["fastapi>=0.128"]\n',
+def test_declared_minimum_nearest_declaring_folder(tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", {
+        "pyproject.toml": 'dependencies = ["fastapi>=0.128", "uvicorn"]\n',
         "requirements/prod.txt": "fastapi==0.130.0\n",
+        "src/app/__init__.py": "",
+        "services/legacy/requirements.txt": "fastapi<1\n",
+        "services/old/setup.cfg": "install_requires =\n    fastapi\n",
     }, marker=None)
-    assert declared_minimum([modern], "fastapi") == (0, 128)
-    unbounded = write_project(tmp_path / "unbounded", {
-        "pyproject.toml": 'dependencies = ["fastapi>=0.128"]\n',
-        "requirements.txt": "fastapi<1\n",
-    }, marker=None)
-    assert declared_minimum([unbounded], "fastapi") is None
-    unpinned = write_project(tmp_path / "unpinned", {"setup.cfg": "install_requires =\n"
-                                                     "    fastapi\n"}, marker=None)
-    assert declared_minimum([unpinned], "fastapi") is None
-    assert declared_minimum([tmp_path / "missing"], "fastapi") is None
-    # Several roots (a package folder and the repository root): the lowest bound.
-    assert declared_minimum([modern, unpinned], "fastapi") == (0, 128)
+    # Lowest bound of the nearest declaring folder, going up to ``stop``.
+    assert declared_minimum(repo / "src" / "app", "fastapi", stop=repo) == (0, 128)
+    # A folder with its own requirements decides for itself: no lower bound.
+    assert declared_minimum(repo / "services" / "legacy", "fastapi", stop=repo) is None
+    # A bare requirement gives no version: the search goes on upwards.
+    assert declared_minimum(repo / "services" / "old", "fastapi", stop=repo) == (0, 128)
+    # Not above ``stop``.
+    assert declared_minimum(repo / "src" / "app", "fastapi", stop=repo / "src") is None
 
 
 FINAL = {
@@ -146,3 +145,31 @@ def test_final_and_classvar_annotations_do_not_hide_the_value(tmp_path: Path) ->
     assert checked.resolver.annotation_type(
         checked.module, checked.expr("ClassVar[Session]")) == "sqlalchemy.orm.Session"
     assert checked.model().is_endpoint(checked.function("index"))
+
+
+REBOUND = {
+    "img/__init__.py": "",
+    "img/views.py": """
+        from PIL import Image
+
+
+        def thumb(path, other):
+            picture = Image.open(path)
+            picture = picture.resize((64, 64))
+            picture.save(path)
+            info = Image.open(path)
+            info = info.getexif()
+            info.get(1)
+            mixed = Image.open(path)
+            mixed = other.resize((1, 1))
+            mixed.save(path)
+    """,
+}
+
+
+def test_rebinding_through_a_method_that_keeps_the_type(tmp_path: Path) -> None:
+    checked = Checked.load(write_project(tmp_path / "rebound", REBOUND) / "img" / "views.py")
+    assert checked.callee("picture.save") == "PIL.Image.Image.save"
+    # A method that returns another type, or a value from elsewhere: unknown.
+    assert checked.callee("info.get") is None
+    assert checked.callee("mixed.save") is None

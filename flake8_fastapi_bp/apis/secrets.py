@@ -40,7 +40,7 @@ DESCRIPTIVE_LAST_WORDS = frozenset({
     "algorithm", "algorithms", "alg", "env", "var", "prefix", "suffix", "length", "len",
     "reason", "endpoint", "message", "msg", "id", "ids", "dir", "directory", "label",
     "title", "placeholder", "hint", "help", "description", "pattern", "regex", "format",
-    "scheme", "column", "route", "template", "location", "policy",
+    "scheme", "column", "route", "template", "location", "policy", "cookie",
 })
 # ... or ANY of its words is one of these: durations and sizes (``token_expire_minutes``,
 # ``password_min_length``), error conditions (``invalid_token``), and digests
@@ -50,6 +50,11 @@ DESCRIPTIVE_ANY_WORDS = frozenset({
     "errors", "err", "missing", "wrong", "incorrect", "mismatch", "failed", "failure",
 })
 DESCRIPTIVE_WORD_STARTS = ("expir", "hash")
+# ... or a word before its head labels what follows: a category prefix of a constant
+# (``RESOURCE_TYPE_GATEWAY_SECRET = "gateway_secret"``, ``COOKIE_NAME_JWT_TOKEN``) names a
+# kind of secret or where it travels, not a secret.
+LABEL_WORDS = frozenset({"type", "types", "kind", "name", "names", "field", "fields",
+                         "column", "label", "header", "headers", "cookie", "param"})
 
 # Values that are obviously not secrets.
 NOT_SECRET_VALUES = frozenset({
@@ -59,11 +64,19 @@ NOT_SECRET_VALUES = frozenset({
     "hs256", "hs384", "hs512", "rs256", "rs384", "rs512", "es256", "es384", "es512",
     "ps256", "ps384", "ps512", "eddsa", "bcrypt", "argon2", "scrypt", "pbkdf2_sha256",
     "sha256_crypt", "sha512_crypt",
+    # the bare kind of a secret: a lookup table's entry ({"token": "key"}), not a value
+    "key", "keys", "token", "tokens", "apikey",
 })
 ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 # Names of things: a URN (``urn:ietf:params:oauth:token-type:access_token``), an HTTP
 # header (``x-goog-api-key``), a dunder sentinel (``__team_scope_auth_check__``).
 IDENTIFIER_VALUE = re.compile(r"^(?:urn:\S+|[Xx]-[A-Za-z0-9-]+|__\w+__)$")
+# Identifiers made of words (``failed-to-connect-to-db``, ``byok_session_cookie``): when
+# their words describe (see ``describes_secret``) they name a state or a thing.
+IDENTIFIER_WORDS = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+$")
+# Fragments of names: a prefix or suffix glued to other names (``backend_kwarg__``,
+# ``_token``), lower-case like the identifiers they complete.
+NAME_FRAGMENT = re.compile(r"^(?:_+[a-z0-9]+(?:_[a-z0-9]+)*_*|[a-z0-9]+(?:_[a-z0-9]+)*_+)$")
 # Values that say they are not real: sentinels for APIs that require a non-empty key
 # (``api_key="fake-api-key"`` for a local server). ``changeme``-style placeholders, made
 # to be replaced, are reported: they are what ships when nobody replaces them.
@@ -113,6 +126,8 @@ JWT_CALLS = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.
 # Dicts and keywords that hold OpenAPI examples: documentation, not configuration.
 EXAMPLE_CONTAINERS = frozenset({"example", "examples", "openapi_examples", "schema_extra",
                                 "json_schema_extra"})
+# Words that make a function an example (``def example_payload``).
+EXAMPLE_WORDS = frozenset({"example", "examples"})
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+\d*|[A-Z]+\d*|\d+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
@@ -143,8 +158,10 @@ def holds_secret(words: list[str]) -> bool:
     return len(head) >= 2 and (head[-2], last) in SECRET_PAIRS
 
 
-def describes_secret(words: list[str]) -> bool:
-    if words[-1] in DESCRIPTIVE_LAST_WORDS:
+def describes_secret(words: list[str], labels: bool = True) -> bool:
+    """``labels``: also a label word before the head (names only: in a value such as
+    ``"field-token"`` it is just a word)."""
+    if words[-1] in DESCRIPTIVE_LAST_WORDS or (labels and not LABEL_WORDS.isdisjoint(words[:-1])):
         return True
     return any(word in DESCRIPTIVE_ANY_WORDS or word.startswith(DESCRIPTIVE_WORD_STARTS)
                for word in words)
@@ -174,14 +191,17 @@ def is_template(text: str) -> bool:
 
 def is_obviously_not_secret(value: str, name: str | None = None) -> bool:
     """Values no one would call a secret: empty, prose, a token type, a mask (``***``),
-    an env-var name, a template, a URL without credentials, a path, markup, the name
-    itself (``refresh_token="refresh_token"``)."""
+    an env-var name, a template, a name fragment or a descriptive identifier, a URL
+    without credentials, a path, markup, the name itself (``refresh_token="refresh_token"``)."""
     text = value.strip()
     if not text or any(char.isspace() for char in text):
         return True
     if text.lower() in NOT_SECRET_VALUES or len(set(text)) == 1:
         return True
     if ENV_VAR_NAME.match(text) or IDENTIFIER_VALUE.match(text) or is_template(text):
+        return True
+    if NAME_FRAGMENT.match(text) or (IDENTIFIER_WORDS.match(text)
+                                     and describes_secret(name_words(text), labels=False)):
         return True
     if not SELF_DECLARED_FAKE.isdisjoint(name_words(text)):
         return True

@@ -299,6 +299,11 @@ MEMBER_TYPES: dict[str, str] = {
 }
 
 
+# The standard enum bases: members of their subclasses are named constants.
+ENUM_TYPES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag",
+                        "enum.IntFlag"})
+
+
 def canonical(qualname: str) -> str:
     """Rewrite the longest aliased prefix of ``qualname`` to its canonical spelling."""
     parts = qualname.split(".")

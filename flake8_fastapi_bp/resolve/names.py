@@ -361,7 +361,23 @@ class Resolver:
         if found is None:
             return Value(f"builtins.{name.id}", False) if name.id in BUILTIN_NAMES else None
         scope, bindings = found
+        chained = [b for b in bindings if _method_of_itself(b, name.id) is not None]
+        if chained and len(chained) < len(bindings):
+            return self._chained_value(module, scope, name.id, bindings, chained)
         return self._agree(self._binding_value(module, scope, name.id, b) for b in bindings)
+
+    def _chained_value(self, module: ModuleInfo, scope: Scope, name: str,
+                       bindings: list[Binding], chained: list[Binding]) -> Value | None:
+        """``img = Image.open(f)`` then ``img = img.resize(size)``: the rebinding keeps the
+        type when the library method returns its own class (``RETURNS``)."""
+        base = self._agree(self._binding_value(module, scope, name, b)
+                           for b in bindings if b not in chained)
+        if base is None or not base.instance:
+            return None
+        for binding in chained:
+            if RETURNS.get(f"{base.name}.{_method_of_itself(binding, name)}") != base.name:
+                return None
+        return base
 
     def _bindings(self, module: ModuleInfo, name: str,
                   scope: Scope) -> tuple[Scope, list[Binding]] | None:
@@ -684,6 +700,19 @@ class Resolver:
         if isinstance(node.value, ast.Constant) and node.value.value is None:
             return Value("builtins.NoneType", True)
         return self.value(module, node.value)
+
+
+def _method_of_itself(binding: Binding, name: str) -> str | None:
+    """``x = x.method(...)`` (or ``await x.method(...)``): the method's name."""
+    value = binding.value
+    if binding.kind != "assign" or binding.annotation is not None:
+        return None
+    if isinstance(value, ast.Await):
+        value = value.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+            and isinstance(value.func.value, ast.Name) and value.func.value.id == name:
+        return value.func.attr
+    return None
 
 
 def _bound_by_comprehension(module: ModuleInfo, name: ast.Name) -> bool:

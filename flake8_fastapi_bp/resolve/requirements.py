@@ -1,14 +1,15 @@
 """What the analysed project declares it runs on: the lowest version of a distribution
 that its packaging files allow.
 
-Read from the project's roots (``Project.roots``: the top package's parent and the
-nearest folder with a project marker): ``pyproject.toml`` (PEP 621 and Poetry),
-``setup.cfg``, ``setup.py``, ``requirements*.txt`` and ``requirements/*.txt``, and the
-metadata of an unpacked distribution (``PKG-INFO``, ``*.dist-info/METADATA``).
+Read from the nearest folder, going up from the checked module to the project root,
+whose packaging files give a version of the distribution (a service of a monorepo with
+its own ``requirements.txt`` decides for itself): ``pyproject.toml`` (PEP 621 and
+Poetry), ``setup.cfg``, ``setup.py``, ``requirements*.txt`` and ``requirements/*.txt``,
+and the metadata of an unpacked distribution (``PKG-INFO``, ``*.dist-info/METADATA``).
 A requirement counts only with a version specifier: a bare ``fastapi`` (or a keyword
-list entry) says nothing about the version. When several requirements name the
-distribution, the lowest of their lower bounds wins; one without a lower bound
-(``fastapi<1``) makes the answer unknown. Text scan only: no TOML parser (Python 3.10),
+list entry) says nothing about the version. When several requirements of that folder
+name the distribution, the lowest of their lower bounds wins; one without a lower
+bound (``fastapi<1``) makes the answer unknown. Text scan only: no TOML parser (Python 3.10),
 nothing imported, nothing installed is looked at.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 Version = tuple[int, ...]
 
@@ -28,21 +28,30 @@ _CLAUSE = re.compile(r"^\s*(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*v?(\d+(?:\.\d+)*)")
 _LOWER_BOUND_OPS = frozenset({"===", "==", "~=", ">=", ">", "^", "~", None})
 
 
-def declared_minimum(roots: Iterable[Path], distribution: str) -> Version | None:
-    """The lowest ``distribution`` version the project with these roots allows, or None."""
-    unique = tuple(dict.fromkeys(root.absolute() for root in roots))
-    return _declared_minimum(unique, distribution.lower())
+def declared_minimum(directory: Path, distribution: str,
+                     stop: Path | None = None) -> Version | None:
+    """The lowest ``distribution`` version allowed by the nearest folder from
+    ``directory`` up to ``stop`` (included; else the file system root) that declares
+    one, or None."""
+    directory, distribution = directory.absolute(), distribution.lower()
+    stop = stop.absolute() if stop is not None else None
+    for folder in (directory, *directory.parents):
+        specifiers = _specifiers(folder, distribution)
+        if specifiers:
+            return _lowest(specifiers)
+        if folder == stop:
+            break
+    return None
 
 
-@lru_cache(maxsize=256)
-def _declared_minimum(roots: tuple[Path, ...], distribution: str) -> Version | None:
-    bounds = [lower_bound(spec) for root in roots for spec in _specifiers(root, distribution)]
-    if not bounds or None in bounds:
+def _lowest(specifiers: tuple[str, ...]) -> Version | None:
+    bounds = [lower_bound(spec) for spec in specifiers]
+    if None in bounds:
         return None
     return min(bound for bound in bounds if bound is not None)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _specifiers(root: Path, distribution: str) -> tuple[str, ...]:
     found: list[str] = []
     for text in _packaging_texts(root):

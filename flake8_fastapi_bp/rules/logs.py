@@ -11,6 +11,10 @@ from typing import Iterator
 from ..apis.logging_apis import (ALL_METHODS, FIX_BY_LIBRARY, LEVEL_FIRST, LOGGER_RECEIVERS,
                                  MESSAGE_KEYWORDS, MESSAGE_METHODS)
 from ..context import FileContext, Report
+from ..fastapi_model import FastAPIModel
+from ..resolve.module import ModuleInfo
+from ..resolve.names import Resolver, own_nodes
+from ..summaries import call_graph, location
 
 CODES = ("FBP601", "FBP602")
 STR = "builtins.str"
@@ -24,18 +28,84 @@ def check(ctx: FileContext) -> Iterator[Report]:
 # ----- FBP601 ----------------------------------------------------------------------------
 def prints_on_request_path(ctx: FileContext) -> Iterator[Report]:
     """FBP601: ``print(...)`` in an endpoint, dependency, middleware, exception handler or
-    background-task function."""
-    for call in ctx.module.calls:
-        if not (isinstance(call.func, ast.Name) and call.func.id == "print"):
+    background-task function, or in a project helper such a function calls directly (a
+    sync call, or an ``await`` of an async helper)."""
+    for function in ctx.module.functions:
+        kind = role(ctx.fastapi, function)
+        if kind is None:
             continue
-        function = ctx.function_of(call)
-        if function is None or ctx.callee(call) != "builtins.print":
-            continue
-        kind = ctx.fastapi.kind(function)
-        if kind is None and ctx.fastapi.is_background_task(function):
-            kind = "background task"
-        if kind is not None:
-            yield ctx.report("FBP601", call, kind=kind, function=function.name)
+        for call in _calls_of(function):
+            if is_builtin_print(ctx.resolver, ctx.module, call):
+                yield ctx.report("FBP601", call, where=f"in {kind} {function.name}()")
+                continue
+            found = _print_in_helper(ctx, call)
+            if found is not None:
+                helper, module, leaf = found
+                where = (f"in {helper}() ({location(module)}:{leaf.lineno}), called from "
+                         f"{kind} {function.name}()")
+                yield ctx.report("FBP601", call, where=where)
+
+
+def role(model: FastAPIModel, function: ast.AST) -> str | None:
+    """endpoint, dependency, middleware, exception handler, background task, or None."""
+    kind = model.kind(function)
+    if kind is None and model.is_background_task(function):
+        kind = "background task"
+    return kind
+
+
+def is_builtin_print(resolver: Resolver, module: ModuleInfo, call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id == "print" \
+        and resolver.callee(module, call) == "builtins.print"
+
+
+def _calls_of(function: ast.AST) -> list[ast.Call]:
+    """The calls of the function's own body (not of nested defs), in source order."""
+    return sorted((n for n in own_nodes(function) if isinstance(n, ast.Call)),
+                  key=lambda c: (c.lineno, c.col_offset))
+
+
+def _print_in_helper(ctx: FileContext,
+                     call: ast.Call) -> tuple[str, ModuleInfo, ast.Call] | None:
+    """(helper name, its module, the print) when ``call`` runs a project helper whose own
+    body prints; None when it runs none, or one that is itself a request-path function
+    (its print is reported there)."""
+    if not isinstance(call.func, (ast.Name, ast.Attribute)):
+        return None
+    definition = ctx.definition(call)
+    if definition is None:
+        return None
+
+    def leaf(module: ModuleInfo, inner: ast.Call) -> str | None:
+        return "print" if is_builtin_print(ctx.resolver, module, inner) else None
+
+    node, module = definition.node, definition.module
+    if isinstance(node, ast.AsyncFunctionDef):
+        # Calling an async helper only creates a coroutine: its body runs when awaited.
+        if not isinstance(ctx.module.parents.get(call), ast.Await):
+            return None
+        printed = next((c for c in _calls_of(node) if leaf(module, c)), None)
+        owner = module.parents.get(node)
+        name = f"{owner.name}.{node.name}" if isinstance(owner, ast.ClassDef) else node.name
+        found = (name, module, printed) if printed is not None else None
+    else:
+        chain = call_graph(ctx.resolver).chain(definition, "FBP601", leaf, depth=1)
+        found = (chain.names[0], chain.module, chain.leaf) if chain is not None else None
+    if found is None or _is_request_path_elsewhere(ctx, found[1], found[2]):
+        return None
+    return found
+
+
+def _is_request_path_elsewhere(ctx: FileContext, module: ModuleInfo, leaf: ast.Call) -> bool:
+    function = module.enclosing_function(leaf)
+    if function is None:
+        return False
+    if module is ctx.module:
+        return role(ctx.fastapi, function) is not None
+    key = ("FBP601:fastapi-model", 0)  # one model per other module, built on demand
+    if key not in module.cache:
+        module.cache[key] = FastAPIModel(module, ctx.resolver, ctx.project)
+    return role(module.cache[key], function) is not None  # type: ignore[arg-type]
 
 
 # ----- FBP602 ----------------------------------------------------------------------------
@@ -77,26 +147,27 @@ def _message_argument(call: ast.Call, method: str) -> ast.expr | None:
 def interpolation(ctx: FileContext, message: ast.expr) -> str | None:
     """How ``message`` puts run-time values into a string, or None if it does not."""
     if isinstance(message, ast.JoinedStr):
-        return "an f-string" if _has_fields(message) else None
+        return "an f-string" if _has_fields(ctx, message) else None
     if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod):
-        if ctx.type_of(message.left) == STR and not _is_constant(message.right):
+        if ctx.type_of(message.left) == STR and not _is_constant(ctx, message.right):
             return "%-formatting"
         return None
     if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Add):
         parts = list(_added(message))
         if any(_is_string(ctx, part) for part in parts) \
-                and not all(_is_constant(part) for part in parts):
+                and not all(_is_constant(ctx, part) for part in parts):
             return "+ concatenation"
         return None
     if isinstance(message, ast.Call) and isinstance(message.func, ast.Attribute) \
             and message.func.attr == "format" and ctx.type_of(message.func.value) == STR:
         arguments = [*message.args, *(k.value for k in message.keywords)]
-        return "str.format()" if not all(_is_constant(a) for a in arguments) else None
+        return "str.format()" if not all(_is_constant(ctx, a) for a in arguments) else None
     return None
 
 
-def _has_fields(joined: ast.JoinedStr) -> bool:
-    return any(isinstance(part, ast.FormattedValue) and not isinstance(part.value, ast.Constant)
+def _has_fields(ctx: FileContext, joined: ast.JoinedStr) -> bool:
+    """Does the f-string put a run-time value in (not only literals and constants)?"""
+    return any(isinstance(part, ast.FormattedValue) and not _is_constant(ctx, part.value)
                for part in joined.values)
 
 
@@ -113,10 +184,27 @@ def _is_string(ctx: FileContext, node: ast.expr) -> bool:
     return isinstance(node, ast.JoinedStr) or ctx.type_of(node) == STR
 
 
-def _is_constant(node: ast.expr) -> bool:
-    """A literal (or a tuple of literals, or an f-string without fields): nothing run-time."""
+def _is_constant(ctx: FileContext, node: ast.expr) -> bool:
+    """Nothing run-time: a literal, a tuple of them, an f-string without run-time fields,
+    a name bound once to a literal (``HOST_INFO_FILE``, also imported), an enum member's
+    ``.value``/``.name``. The message is then the same on every call."""
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.Tuple):
-        return all(_is_constant(element) for element in node.elts)
-    return isinstance(node, ast.JoinedStr) and not _has_fields(node)
+        return all(_is_constant(ctx, element) for element in node.elts)
+    if isinstance(node, ast.JoinedStr):
+        return not _has_fields(ctx, node)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return _names_a_literal(ctx, node) or _is_enum_member_label(ctx, node)
+    return False
+
+
+def _names_a_literal(ctx: FileContext, node: ast.Name | ast.Attribute) -> bool:
+    found = ctx.resolver.bound_expression(ctx.module, node)
+    return found is not None and isinstance(found[1], ast.Constant)
+
+
+def _is_enum_member_label(ctx: FileContext, node: ast.expr) -> bool:
+    """``Errors.missing_package.value`` / ``.name`` of a member of an Enum class."""
+    return isinstance(node, ast.Attribute) and node.attr in ("value", "name") \
+        and isinstance(node.value, ast.Attribute) and ctx.is_enum_class(node.value.value)

@@ -116,7 +116,8 @@ def _revalidates_returned_models(ctx: FileContext) -> bool:
     """Before 0.126 FastAPI dumps a returned Pydantic model to a dict and validates the
     dict again; from 0.126 an instance of the response model passes as it is. Unknown
     (no lower bound declared) counts as before."""
-    declared = declared_minimum((*ctx.project.roots, ctx.project.scan_root), "fastapi")
+    start = ctx.module.path.parent if ctx.module.path is not None else ctx.project.scan_root
+    declared = declared_minimum(start, "fastapi", stop=ctx.project.scan_root)
     return declared is None or declared < FASTAPI_KEEPS_MODEL_INSTANCES
 
 

@@ -21,15 +21,21 @@ FASTAPI = "fastapi.FastAPI"
 STARLETTE = "starlette.Starlette"
 UVICORN_RUN = frozenset({"uvicorn.run", "uvicorn.main.run"})
 CORS = "starlette.middleware.cors.CORSMiddleware"
+# ``os.getenv("ORIGINS", "*").split(",")``: string methods that keep the default's origins.
+STRING_METHODS = frozenset({"split", "rsplit", "strip", "lower"})
 MIDDLEWARE = "starlette.middleware.Middleware"
 DOC_PAGES = (("docs_url", "Swagger UI"), ("redoc_url", "ReDoc"))
 # An allow_origin_regex that accepts these made-up origins accepts any attacker's site.
 PROBE_ORIGINS = ("https://fbp-probe.invalid", "http://fbp-probe.invalid:8080")
 DEBUG_EFFECT = "sends tracebacks and local details to any client whose request fails"
 RELOAD_EFFECT = "runs a file-watching reloader instead of production workers"
-# pytest's own file names. Apps, settings and credentials there never reach production,
-# so FBP501-FBP504 stay quiet; a server started on import (FBP505) hangs the tests too.
+# pytest's own file names, and modules of a test package (``app/testing/factories.py``,
+# ``pkg/tests/helpers.py``: a directory with ``__init__.py``; a bare ``tests/`` folder
+# holds test_*.py files anyway). Apps, settings and credentials there never reach
+# production, so FBP501-FBP504 stay quiet; a server started on import (FBP505) hangs the
+# tests too.
 TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
+TEST_PACKAGES = frozenset({"test", "tests", "testing"})
 # Where an application is created: ``app = FastAPI(...)``, ``return FastAPI(...)``.
 APP_BINDINGS = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)
 
@@ -45,7 +51,21 @@ def check(ctx: FileContext) -> Iterator[Report]:
 
 def is_test_module(ctx: FileContext) -> bool:
     path = ctx.module.path
-    return path is not None and TEST_MODULE.match(Path(path).name) is not None
+    if path is None:
+        return False
+    path = Path(path)
+    return TEST_MODULE.match(path.name) is not None or in_test_package(path)
+
+
+def in_test_package(path: Path) -> bool:
+    """Is ``path`` inside a package (up its chain of ``__init__.py`` directories) named
+    test, tests or testing?"""
+    directory = path.parent
+    while (directory / "__init__.py").is_file() and directory.parent != directory:
+        if directory.name in TEST_PACKAGES:
+            return True
+        directory = directory.parent
+    return False
 
 
 # ----- FBP501 ----------------------------------------------------------------------------
@@ -161,7 +181,28 @@ def _any_origin(ctx: FileContext, call: ast.Call) -> str | None:
     if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) \
             and _matches_any_origin(pattern.value):
         return f"allow_origin_regex={pattern.value!r}"
-    return None
+    return _wildcard_by_default(ctx, _keyword(call, "allow_origins"))
+
+
+def _wildcard_by_default(ctx: FileContext, origins: ast.expr | None) -> str | None:
+    """``os.getenv("CORS_ORIGINS", "*").split(",")`` (here or bound in another module):
+    every origin until someone sets the variable, which is what ships."""
+    found = ctx.resolver.bound_expression(ctx.module, origins) if origins is not None else None
+    if found is None:
+        return None
+    module, value = found
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+            and value.func.attr in STRING_METHODS:
+        value = value.func.value
+    if not isinstance(value, ast.Call) or len(value.args) < 1 \
+            or ctx.resolver.callee(module, value) not in secrets.ENV_DEFAULT_CALLS:
+        return None
+    default = value.args[1] if len(value.args) >= 2 else _keyword(value, "default")
+    if not (isinstance(default, ast.Constant) and isinstance(default.value, str)
+            and "*" in re.split(r"[\s,;]+", default.value.strip())):
+        return None
+    variable = ast.unparse(value.args[0])
+    return f'allow_origins="*" by default ({display_name(value.func)}({variable}))'
 
 
 def _is_star(node: ast.expr | None) -> bool:
@@ -183,13 +224,35 @@ def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
     reported: set[int] = set()
     # Every node of the tree, indexed once (a copy: resolving string annotations adds some).
     for node in list(ctx.module.parents):
-        if not isinstance(node, BINDING_NODES):
+        if not isinstance(node, BINDING_NODES) or _is_enum_member(ctx, node):
             continue
         for label, name, value in _bindings(ctx, node):
             for literal in _secret_literals(ctx, name, value):
-                if id(literal) not in reported and not _in_example(ctx, literal):
+                if id(literal) not in reported and not _in_example(ctx, literal) \
+                        and not _names_its_class(ctx, literal):
                     reported.add(id(literal))
                     yield ctx.report("FBP502", literal, name=label)
+
+
+def _is_enum_member(ctx: FileContext, node: ast.AST) -> bool:
+    """``client_credentials = "m2m-client-credentials"`` in an Enum: a label, not a value
+    anyone authenticates with."""
+    owner = ctx.module.parents.get(node)
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or not isinstance(owner, ast.ClassDef):
+        return False
+    return any(ctx.is_enum_class(base) for base in owner.bases)
+
+
+def _names_its_class(ctx: FileContext, literal: ast.Constant) -> bool:
+    """``class OllamaConfig: api_key = "ollama"``: a value that repeats a word of its
+    class's name is a stand-in for a service that needs no key."""
+    text = literal.value.decode("latin-1") if isinstance(literal.value, bytes) \
+        else literal.value
+    for ancestor in ctx.module.ancestors(literal):
+        if isinstance(ancestor, ast.ClassDef):
+            words = secrets.name_words(ancestor.name)
+            return text.lower() in words or text.lower() == ancestor.name.lower()
+    return False
 
 
 def _secret_literals(ctx: FileContext, name: str | None, value: ast.expr) -> list[ast.Constant]:
@@ -304,19 +367,24 @@ def _literals(ctx: FileContext, value: ast.expr, depth: int = 0) -> list[ast.Con
 
 def _in_example(ctx: FileContext, node: ast.AST) -> bool:
     """Inside an OpenAPI example (``json_schema_extra={"examples": [...]}``,
-    ``Body(examples=...)``, ``schema_extra = {...}``): documentation, not configuration."""
+    ``Body(examples=...)``, ``schema_extra = {...}``) or a function named as an example
+    (``example_payload``): documentation, not configuration."""
     child: ast.AST = node
     for ancestor in ctx.module.ancestors(node):
         if isinstance(ancestor, ast.keyword) and ancestor.arg in secrets.EXAMPLE_CONTAINERS:
             return True
+        if isinstance(ancestor, FUNCTION_TYPES) \
+                and not secrets.EXAMPLE_WORDS.isdisjoint(secrets.name_words(ancestor.name)):
+            return True  # ``def example_payload(self)``: a documented sample value
         if isinstance(ancestor, ast.Dict) and child in ancestor.values:
             key = ancestor.keys[ancestor.values.index(child)]
             if isinstance(key, ast.Constant) and key.value in secrets.EXAMPLE_CONTAINERS:
                 return True
         if isinstance(ancestor, (ast.Assign, ast.AnnAssign)):
             targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
-            return any(isinstance(t, ast.Name) and t.id in secrets.EXAMPLE_CONTAINERS
-                       for t in targets)
+            if any(isinstance(t, ast.Name) and t.id in secrets.EXAMPLE_CONTAINERS
+                   for t in targets):
+                return True
         child = ancestor
     return False
 
