@@ -341,6 +341,9 @@ class ProjectReferences:
     which of several same-named functions a reference can mean."""
     by_kind: dict[str, dict[str, list[_Reference]]]
     definitions: dict[str, int]  # top-level function name -> files defining it
+    # Names given to an ``async def`` anywhere (methods and nested ones too): a cheap
+    # "could this call make a coroutine?" pre-filter before resolving it.
+    async_defs: set[str] = field(default_factory=set)
 
     def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
         """A reference counts for ``module``'s function when it is in that module, or in a
@@ -360,6 +363,7 @@ class ProjectReferences:
 
 _REFERENCES: dict[Path, ProjectReferences] = {}
 _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_ASYNC_DEF = re.compile(r"\basync[ \t]+def[ \t]+(\w+)")
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
                      re.M)
 
@@ -378,6 +382,8 @@ def project_references(project: Project) -> ProjectReferences:
 
 def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     defined = set(_TOP_LEVEL_DEF.findall(text))
+    if "async" in text:
+        into.async_defs.update(_ASYNC_DEF.findall(text))
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None

@@ -10,12 +10,14 @@ from typing import Iterator
 
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
 from ..context import FileContext, Report, display_name
-from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS
+from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS, project_references
+from ..resolve.module import ModuleInfo
 from ..resolve.names import Definition, Resolver, own_nodes
 
 CODES = ("FBP108", "FBP109")
 # FastAPI/Starlette registration decorators return the function unchanged.
 REGISTRATIONS = ROUTE_METHODS | {"middleware", "exception_handler", "on_event"}
+LIBRARY_NAMES = frozenset(name.rpartition(".")[2] for name in COROUTINE_CALLS | TASK_CALLS)
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
@@ -28,12 +30,44 @@ def check(ctx: FileContext) -> Iterator[Report]:
 
 
 def dropped_calls(ctx: FileContext) -> Iterator[ast.Call]:
-    """Calls that are a whole expression statement: their result is thrown away."""
+    """Calls that are a whole expression statement (their result is thrown away) and
+    whose name could make a coroutine or a task: only those are worth resolving."""
     parents = ctx.module.parents
+    candidates: frozenset[str] | None = None
     for call in ctx.module.calls:
-        if isinstance(parents.get(call), ast.Expr) and isinstance(call.func,
-                                                                  (ast.Name, ast.Attribute)):
+        if not isinstance(parents.get(call), ast.Expr):
+            continue
+        names = written_names(ctx.module, call.func)
+        if not names:
+            continue
+        if candidates is None:
+            candidates = candidate_names(ctx)
+        if not candidates.isdisjoint(names):
             yield call
+
+
+def candidate_names(ctx: FileContext) -> frozenset[str]:
+    """Names a coroutine function or task API can have here: the known async APIs' and
+    every ``async def`` of the project (a text scan) and of this very file."""
+    own = {f.name for f in ctx.module.functions if isinstance(f, ast.AsyncFunctionDef)}
+    return LIBRARY_NAMES | project_references(ctx.project).async_defs | own
+
+
+def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
+    """``refresh`` for ``tasks.refresh``; for a bare name also what it was imported as
+    (``from tasks import refresh as r`` then ``r()``)."""
+    if isinstance(func, ast.Attribute):
+        return {func.attr}
+    if not isinstance(func, ast.Name):
+        return set()
+    names = {func.id}
+    scope = module.scope_of(func)
+    while scope is not None and func.id not in scope.bindings:
+        scope = scope.parent
+    if scope is not None:
+        names.update(b.target.rpartition(".")[2] for b in scope.bindings[func.id]
+                     if b.kind == "import")
+    return names
 
 
 def is_coroutine_function(ctx: FileContext, call: ast.Call) -> bool:
