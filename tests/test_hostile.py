@@ -529,10 +529,15 @@ def test_encodings(tmp_path: Path) -> None:
         "async def other():\n    handler()\n    name.get()\n    x.get()\n"
         "    other_handler()  # a coroutine function dropped\n", encoding="utf-8")
     files = ["bom.py", "cookie.py", "undeclared.py", "crlf.py", "utf16.py", "importer.py"]
+    if sys.version_info < (3, 12):
+        # flake8 itself (not the plugin) raises ValueError on NUL bytes before 3.12:
+        # a file flake8 cannot read is flake8's business.
+        files.remove("utf16.py")
     run = flake8(tmp_path, *files, bound=60)
     assert run.codes("bom.py") == [(6, "FBP101")]
     assert run.codes("cookie.py") == [(7, "FBP101")]
     assert run.codes("undeclared.py") == [(6, "FBP101")]
     assert run.codes("crlf.py") == [(6, "FBP101")]
-    assert run.codes("utf16.py") == []
+    if "utf16.py" in files:
+        assert run.codes("utf16.py") == []
     assert run.codes("importer.py") == [(11, "FBP108")]
