@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .syntax import keyword_value as _keyword
+from .syntax import written_name as _simple_name
 from .phases import timed
 from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
@@ -395,21 +397,6 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
                 words = frozenset(re.findall(r"\w+", " ".join(_IMPORT.findall(text))))
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
-
-
-def _simple_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
 
 
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from ..syntax import keyword_value as _keyword
+from ..syntax import written_name as _simple_name
 from ..apis.heavy import RETRY_DECORATORS, SLEEPS, is_heavy
 from ..apis.blocking import OFFLOADERS
 from ..apis.mail import DETACHING_CALLS, MAIL_SENDS
@@ -324,18 +326,3 @@ def _passed_function_name(ctx: FileContext, expr: ast.expr) -> str | None:
         owner = ctx.type_of(expr.value)
         name = f"{owner}.{expr.attr}" if owner else None
     return name
-
-
-def _simple_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from ..syntax import keyword_value as _keyword
+from ..syntax import written_name as _written_name
 from ..apis import secrets
 from ..context import FileContext, Report, display_name
 from ..resolve.module import FUNCTION_TYPES
@@ -390,19 +392,6 @@ def _in_example(ctx: FileContext, node: ast.AST) -> bool:
 
 
 # ----- shared helpers --------------------------------------------------------------------
-def _written_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
 
 
 def _bound(ctx: FileContext, expr: ast.expr | None) -> ast.expr | None:
