@@ -178,7 +178,8 @@ def manual_validations(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Rep
         test = ParameterTest(ctx, endpoint, parameters)
         if not test.reads_only_parameters(node.test):
             continue
-        if len(test.read | _parameters_of_enclosing_tests(ctx, node, test)) == 1:
+        enclosing = _parameters_of_enclosing_tests(ctx, node, endpoint, parameters)
+        if enclosing is not None and len(test.read | enclosing) == 1:
             yield ctx.report("FBP302", node, function=endpoint.name)
 
 
@@ -193,21 +194,25 @@ def _singles_out_a_value(test: ast.expr) -> bool:
                 for o in (test.left, *test.comparators))
 
 
-def _parameters_of_enclosing_tests(ctx: FileContext, node: ast.If,
-                                   test: ParameterTest) -> set[str]:
+def _parameters_of_enclosing_tests(ctx: FileContext, node: ast.If, endpoint: FunctionNode,
+                                   parameters: set[ast.arg]) -> set[str] | None:
     """Request parameters read by the ``if``/``while`` tests and ``match`` subjects the
-    check is nested in: ``if run_id != "~": if dag_id == ...`` ties two parameters."""
+    check is nested in (``if run_id != "~": if dag_id == ...`` ties two parameters);
+    None when one of them reads anything else: a check made only when a row exists or
+    for some users is a rule of the application, not a constraint on the input."""
     found: set[str] = set()
     child: ast.AST = node
     for ancestor in ctx.module.ancestors(node):
-        if ancestor is test.endpoint:
+        if ancestor is endpoint:
             break
         condition = ancestor.test if isinstance(ancestor, (ast.If, ast.While)) \
             and child is not ancestor.test else \
             ancestor.subject if isinstance(ancestor, ast.Match) else None
         if condition is not None:
-            found.update(n.id for n in ast.walk(condition)
-                         if isinstance(n, ast.Name) and test.is_parameter(n))
+            test = ParameterTest(ctx, endpoint, parameters)
+            if not test.reads_only_parameters(condition):
+                return None
+            found |= test.read
         child = ancestor
     return found
 
