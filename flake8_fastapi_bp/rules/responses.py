@@ -15,7 +15,7 @@ from ..apis.lookups import ACTION_VERBS, COLLECTION_VERBS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
 from ..resolve.module import Binding, FunctionNode, ModuleInfo
-from ..resolve.names import own_nodes, qualname_of_def
+from ..resolve.names import _bound_by_comprehension, own_nodes, qualname_of_def
 from ..resolve.requirements import declared_minimum
 
 CODES = ("FBP301", "FBP302", "FBP303", "FBP304")
@@ -399,7 +399,9 @@ class RequestFlow:
         self._carries: dict[str, bool] = {}
 
     def reads_request(self, expr: ast.AST) -> bool:
+        # A comprehension's own variables are items of its iterable, which is read too.
         return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                   and not _bound_by_comprehension(self.module, n)
                    and self.carries(n.id) for n in ast.walk(expr))
 
     def carries(self, name: str) -> bool:
