@@ -24,6 +24,7 @@ import io
 import re
 import sys
 import tokenize
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -39,7 +40,11 @@ MAX_SCANNED_FILES = 20_000
 _IDENT = re.compile(r"^[A-Za-z_]\w*$")
 # Module indexes kept between checked files, counted in AST nodes over all projects: a
 # 1,000-line module is about 10,000 nodes and 3 MB with its index and caches.
-MAX_RETAINED_NODES = 400_000
+MAX_RETAINED_NODES = 600_000
+# What a release keeps, as a share of the budget (the rest is room for the next files).
+KEEP_AFTER_RELEASE = 0.8
+# Files checked since a module index was last used for it to count as recently used.
+RECENT_FILES = 100
 # Parsed files shared between projects that reach the same file (rare: scripts folders).
 MAX_SHARED_SOURCES = 32
 
@@ -162,8 +167,14 @@ class Project:
         self._modules: dict[str, ModuleInfo | None] = {}
         # One ModuleInfo per file, whatever name reaches it (``app.main`` and ``main``).
         self._by_path: dict[Path, ModuleInfo | None] = {}
-        # When each kept index was last asked for (``release_modules``' clock).
+        # When each kept index was last asked for (``release_modules``' clock), and by how
+        # many checked files.
         self._last_use: dict[Path, int] = {}
+        self._uses: dict[Path, int] = {}
+        # Dropped indexes that cached answers of kept modules still hold: asked for again,
+        # they come back (one ModuleInfo per file, even across a release).
+        self._dropped: weakref.WeakValueDictionary[Path, ModuleInfo] = \
+            weakref.WeakValueDictionary()
 
     def find(self, name: str) -> tuple[Path, bool] | None:
         """The file of module ``name`` (and whether it is a package), or None."""
@@ -192,13 +203,13 @@ class Project:
             self._modules[name] = self.module_at(found[0]) if found is not None else None
         info = self._modules[name]
         if info is not None and info.path is not None:
-            self._last_use[info.path] = _CLOCK[0]
+            self._touch(info.path)
         return info
 
     @timed("project-modules")
     def module_at(self, path: Path) -> ModuleInfo | None:
         """The project's one index of the file at ``path`` (named as ``name_of`` says)."""
-        if path not in self._by_path:
+        if path not in self._by_path and self._revive(path) is None:
             self._by_path[path] = None
             parsed = parsed_file(path)
             if parsed is not None:
@@ -206,39 +217,66 @@ class Project:
                 info = index_module(parsed[1], path, name, is_package, parsed[0])
                 self._by_path[path] = info
                 _RETAINED[0] += len(info.parents) if info is not None else 0
-        self._last_use[path] = _CLOCK[0]
+        self._touch(path)
         return self._by_path[path]
 
     def register(self, info: ModuleInfo) -> None:
         """Share the checked file's own index so that other modules do not re-parse it."""
         if info.path is not None and info.path not in self._by_path:
             self._by_path[info.path] = info
-            self._last_use[info.path] = _CLOCK[0]
+            self._touch(info.path)
             _RETAINED[0] += len(info.parents)
         if info.name and info.name not in self._modules:
             self._modules[info.name] = info
 
-    def retained(self) -> Iterator[tuple[int, Path, ModuleInfo]]:
-        """(last use, path, index) of every module index this project keeps."""
+    def _revive(self, path: Path) -> ModuleInfo | None:
+        info = self._dropped.pop(path, None)
+        if info is not None:
+            self._by_path[path] = info
+            _RETAINED[0] += len(info.parents)
+        return info
+
+    def _touch(self, path: Path) -> None:
+        if self._last_use.get(path) != _CLOCK[0]:
+            self._last_use[path] = _CLOCK[0]
+            self._uses[path] = self._uses.get(path, 0) + 1
+
+    def retained(self) -> Iterator[tuple[tuple[bool, int, int], Path, ModuleInfo]]:
+        """(keep priority, path, index) of every module index this project keeps: first to
+        go are the indexes no recent file used, then those used by the fewest files (a
+        checked file nobody imports), then the least recently used."""
         for path, info in self._by_path.items():
             if info is not None:
-                yield self._last_use.get(path, 0), path, info
+                last = self._last_use.get(path, 0)
+                recent = last > _CLOCK[0] - RECENT_FILES
+                yield (recent, self._uses.get(path, 0) if recent else 0, last), path, info
 
     def forget(self, paths: set[Path]) -> None:
-        """Drop the indexes of ``paths`` (a later question parses them again)."""
+        """Drop the indexes of ``paths`` and their cached answers. An index that cached
+        answers elsewhere still hold stays alive and comes back if asked for; any other
+        is freed, and parsed again if asked for."""
         dropped = set()
         for path in paths:
             info = self._by_path.pop(path, None)
             self._last_use.pop(path, None)
+            self._uses.pop(path, None)
             if info is not None:
                 dropped.add(id(info))
+                info.cache.clear()  # its answers hold other modules (and itself)
+                self._dropped[path] = info
         self._modules = {name: info for name, info in self._modules.items()
                          if info is None or id(info) not in dropped}
+
+    def dropped_alive(self) -> list[ModuleInfo]:
+        return list(self._dropped.values())
+
+    def forget_dropped(self) -> None:
+        self._dropped = weakref.WeakValueDictionary()
 
     def checked_module(self, path: Path, tree: ast.Module,
                        lines: list[str] | None) -> ModuleInfo | None:
         """The project's index of ``path`` when it holds exactly the checked text."""
-        known = self._by_path.get(path)
+        known = self._by_path.get(path) or self._revive(path)
         if known is None or known.lines is None or lines is None:
             return None
         return known if "".join(known.lines) == "".join(lines).lstrip("\ufeff") else None
@@ -310,32 +348,40 @@ _RETAINED = [0]
 
 def release_modules(budget: int | None = None) -> bool:
     """Between two checked files: once the kept module indexes exceed ``budget`` AST nodes
-    (over all projects), drop the least recently used ones down to half the budget, and
-    every answer cached on the modules that stay (answers hold the modules they were
-    found in, so a dropped module must not live on through them). Everything dropped is
-    rebuilt on demand, with the same results. Returns whether anything was dropped."""
+    (over all projects), drop the least valuable ones (``Project.retained``) down to half
+    the budget, with their cached answers. A dropped index that answers cached on kept
+    modules still hold stays alive (and comes back if asked for again), so no module
+    ever has two indexes; if those alone exceed the budget, every cached answer goes too.
+    Everything dropped is rebuilt on demand, with the same results (as each ``--jobs``
+    process builds its own). Returns whether anything was dropped."""
     _CLOCK[0] += 1
     budget = MAX_RETAINED_NODES if budget is None else budget
     if _RETAINED[0] <= budget:
         return False
-    kept = [(used, len(info.parents), project, path, info)
-            for project in _PROJECTS.values() for used, path, info in project.retained()]
+    kept = [(priority, len(info.parents), project, path, info)
+            for project in _PROJECTS.values() for priority, path, info in project.retained()]
     total = sum(size for _, size, _, _, _ in kept)
     _RETAINED[0] = total
     if total <= budget:
         return False
     kept.sort(key=lambda entry: entry[0])
     dropped: dict[int, set[Path]] = {}
-    for used, size, project, path, info in kept:
-        if total <= budget // 2:
-            info.cache.clear()
-            continue
+    for _, size, project, path, _ in kept:
+        if total <= budget * KEEP_AFTER_RELEASE:
+            break
         total -= size
         dropped.setdefault(id(project), set()).add(path)
     for project in _PROJECTS.values():
         project.forget(dropped.get(id(project), set()))
     _RETAINED[0] = total
     _SOURCES.clear()
+    alive = sum(len(info.parents) for project in _PROJECTS.values()
+                for info in project.dropped_alive())
+    if alive > budget:
+        for project in _PROJECTS.values():
+            for _, _, info in project.retained():
+                info.cache.clear()
+            project.forget_dropped()
     return True
 
 
