@@ -346,6 +346,9 @@ class ProjectReferences:
     # Names given to an ``async def`` anywhere (methods and nested ones too): a cheap
     # "could this call make a coroutine?" pre-filter before resolving it.
     async_defs: set[str] = field(default_factory=set)
+    # Names given to any ``def`` or ``class`` anywhere: a call whose name is none of these
+    # (nor imported as one) cannot run project code, so the call graph need not resolve it.
+    defined_names: set[str] = field(default_factory=set)
 
     def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
         """A reference counts for ``module``'s function when it is in that module, or in a
@@ -366,6 +369,7 @@ class ProjectReferences:
 _REFERENCES: dict[Path, ProjectReferences] = {}
 _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _ASYNC_DEF = re.compile(r"\basync[ \t]+def[ \t]+(\w+)")
+_ANY_DEF = re.compile(r"\b(?:def|class)[ \t]+(\w+)")
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
                      re.M)
 
@@ -386,6 +390,7 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     defined = set(_TOP_LEVEL_DEF.findall(text))
     if "async" in text:
         into.async_defs.update(_ASYNC_DEF.findall(text))
+    into.defined_names.update(_ANY_DEF.findall(text))
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None

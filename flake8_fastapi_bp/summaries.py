@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .apis.coroutines import CONVERTING_DECORATORS
-from .resolve.module import FunctionNode, ModuleInfo
+from .fastapi_model import project_references
+from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
 
 MAX_DEPTH = 10
@@ -185,6 +186,8 @@ class CallGraph:
         for call in _calls(body):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
+            if not self._may_run_project_code(module, call.func):
+                continue  # resolving it could load modules, and it cannot be followed
             definition = self.resolver.definition(module, call)
             if definition is None:
                 continue
@@ -194,6 +197,43 @@ class CallGraph:
             callee = callable_body(definition, awaited)
             if callee is not None:
                 yield _Step(definition.module, callee, None)
+
+    def _may_run_project_code(self, module: ModuleInfo, func: ast.expr) -> bool:
+        """Is the name written (or imported as) that of some ``def``/``class`` of the
+        project (a text scan) or of this module? ``cls(...)`` always may be."""
+        names = written_names(module, func)
+        if "cls" in names or not names.isdisjoint(_own_names(module)):
+            return True
+        return not names.isdisjoint(project_references(self.resolver.project).defined_names)
+
+
+def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
+    """``refresh`` for ``tasks.refresh``; for a bare name also what it was imported as
+    (``from tasks import refresh as r`` then ``r()`` gives ``r`` and ``refresh``)."""
+    if isinstance(func, ast.Attribute):
+        return {func.attr}
+    if not isinstance(func, ast.Name):
+        return set()
+    return {func.id} | {binding.target.rpartition(".")[2] for binding in imports_of(module, func)}
+
+
+def imports_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
+    """The import bindings of ``name`` in the innermost scope that binds it."""
+    scope: Scope | None = module.scope_of(name)
+    while scope is not None and name.id not in scope.bindings:
+        scope = scope.parent
+    if scope is None:
+        return []
+    return [binding for binding in scope.bindings[name.id] if binding.kind == "import"]
+
+
+def _own_names(module: ModuleInfo) -> frozenset[str]:
+    """Names of the module's own defs and classes (its text may be an unsaved buffer)."""
+    key = ("own-def-names", 0)
+    if key not in module.cache:
+        module.cache[key] = frozenset(node.name for node in (*module.functions,
+                                                             *module.classes))
+    return module.cache[key]  # type: ignore[return-value]
 
 
 def _calls(body: ast.AST) -> list[ast.Call]:

@@ -11,8 +11,8 @@ from typing import Iterator
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS, project_references
-from ..resolve.module import ModuleInfo
 from ..resolve.names import Definition, Resolver, own_nodes
+from ..summaries import written_names
 
 CODES = ("FBP108", "FBP109")
 # FastAPI/Starlette registration decorators return the function unchanged.
@@ -51,23 +51,6 @@ def candidate_names(ctx: FileContext) -> frozenset[str]:
     every ``async def`` of the project (a text scan) and of this very file."""
     own = {f.name for f in ctx.module.functions if isinstance(f, ast.AsyncFunctionDef)}
     return LIBRARY_NAMES | project_references(ctx.project).async_defs | own
-
-
-def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
-    """``refresh`` for ``tasks.refresh``; for a bare name also what it was imported as
-    (``from tasks import refresh as r`` then ``r()``)."""
-    if isinstance(func, ast.Attribute):
-        return {func.attr}
-    if not isinstance(func, ast.Name):
-        return set()
-    names = {func.id}
-    scope = module.scope_of(func)
-    while scope is not None and func.id not in scope.bindings:
-        scope = scope.parent
-    if scope is not None:
-        names.update(b.target.rpartition(".")[2] for b in scope.bindings[func.id]
-                     if b.kind == "import")
-    return names
 
 
 def is_coroutine_function(ctx: FileContext, call: ast.Call) -> bool:

@@ -11,18 +11,21 @@ import ast
 from functools import lru_cache
 from typing import Iterator
 
-from ..apis.blocking import Blocking, REPLACEMENT_BY_CODE, blocking_kind
+from ..apis.blocking import ANY_METHOD, BLOCKING_CALLS, REPLACEMENT_BY_CODE, Blocking, blocking_kind
 from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
 from ..resolve.names import Definition, Resolver
 from ..settings import Settings
-from ..summaries import Leaf, call_graph, callable_body, is_generator, runs_on_call
+from ..summaries import (Leaf, call_graph, callable_body, imports_of, is_generator,
+                         runs_on_call, written_names)
 
 CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
 LOOP_RUNNER_METHODS = frozenset(name.rpartition(".")[2] for name in LOOP_RUNNERS)
+BLOCKING_NAMES = frozenset(name.rpartition(".")[2] for name in BLOCKING_CALLS)
+ANY_METHOD_ROOTS = frozenset(owner.partition(".")[0] for owner in ANY_METHOD)
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
@@ -80,15 +83,49 @@ def offload_advice(call: ast.Call, definition: Definition) -> str:
 def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
     """The call-graph kind and leaf test of FBP107: a FBP101-106 call, extras included."""
     extra = extra_blocking_calls(settings)
+    names = BLOCKING_NAMES | frozenset(name.rpartition(".")[2] for name in extra)
 
     def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
-        if not isinstance(call.func, (ast.Name, ast.Attribute)):
+        if not may_block(module, call, names):
             return None
         found = blocking_kind(resolver.callee(module, call), extra)
         return found.code if found is not None else None
 
     # The kind keys the per-function cache, so it must change with the extra calls.
     return "blocking:" + ",".join(f"{n}={c}" for n, c in sorted(settings.blocking_calls)), leaf
+
+
+def may_block(module: ModuleInfo, call: ast.Call, names: frozenset[str]) -> bool:
+    """Could ``call`` be a FBP101-106 call? A syntactic test that saves resolving (and
+    loading the modules behind) the many calls of a helper that cannot block: the name
+    as written or as imported is a blocking API's name, or the receiver may be a client
+    whose every method blocks (``ANY_METHOD``: boto3), which needs boto3 imported here or
+    a value imported from elsewhere."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return not names.isdisjoint(written_names(module, func))
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in names or imports_any_anywhere(module, ANY_METHOD_ROOTS):
+        return True
+    receiver = func.value
+    if isinstance(receiver, ast.Name):  # ``mod.helper()`` on an imported module: no client
+        return any(not isinstance(binding.node, ast.Import)
+                   for binding in imports_of(module, receiver))
+    while isinstance(receiver, ast.Attribute):
+        receiver = receiver.value
+    return isinstance(receiver, ast.Name) and bool(imports_of(module, receiver))
+
+
+def imports_any_anywhere(module: ModuleInfo, roots: frozenset[str]) -> bool:
+    """Does any scope of the module import a package whose root is in ``roots``?"""
+    key = (f"imports-any:{','.join(sorted(roots))}", 0)
+    if key not in module.cache:
+        module.cache[key] = any(
+            binding.kind == "import" and binding.target.partition(".")[0] in roots
+            for scope in module.scopes.values() for bindings in scope.bindings.values()
+            for binding in bindings)
+    return bool(module.cache[key])
 
 
 def nested_event_loops(ctx: FileContext) -> Iterator[Report]:
