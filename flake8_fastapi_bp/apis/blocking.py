@@ -2,12 +2,16 @@
 
 Keys are canonical qualified names (see ``apis.types.canonical``); a method of an
 instance is ``Type.method``. ``ANY_METHOD`` lists types whose every method blocks,
-except the listed cheap ones.
+except the listed cheap ones. ``RETURNS_AT_ONCE`` lists the arguments with which a
+listed call does not wait (``q.get(block=False)``, ``os.waitpid(pid, os.WNOHANG)``).
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
+
+from ..syntax import keyword_value, written_name
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,9 @@ def _methods(owner: str, names: str, kind: Blocking) -> dict[str, Blocking]:
 
 
 _HTTP_VERBS = "get post put patch delete head options request"
-_SQLA_SESSION = "execute scalar scalars get get_one query commit flush refresh merge rollback " \
-                "connection"
+# ``exec`` is SQLModel's query method (``sqlmodel.Session`` is canonically SQLAlchemy's).
+_SQLA_SESSION = "execute exec scalar scalars get get_one query commit flush refresh merge " \
+                "rollback connection"
 _MONGO_COLLECTION = (
     "find_one find insert_one insert_many update_one update_many replace_one delete_one "
     "delete_many aggregate count_documents estimated_document_count distinct "
@@ -135,6 +140,62 @@ BLOCKING_CALLS: dict[str, Blocking] = {
     "builtins.input": INPUT,
 }
 
+
+@dataclass(frozen=True)
+class NoWait:
+    """An argument with which the call returns at once instead of waiting.
+
+    The argument is passed as ``keyword=`` or as positional argument ``position``
+    (``self`` not counted; ``None``: keyword only). It matches when it is one of the
+    literal ``values`` (``False``, ``0``: ``0 == False`` so one covers both), or an
+    or-ed set of constants one of which is named in ``flags`` (``os.WNOHANG``,
+    ``os.WNOHANG | os.WUNTRACED``; the last name as written is compared).
+    """
+
+    keyword: str
+    position: int | None
+    values: frozenset[object] = frozenset()
+    flags: frozenset[str] = frozenset()
+
+
+def _zero(keyword: str, position: int | None) -> NoWait:
+    """``block=False``, ``blocking=False``, ``timeout=0``: try once, do not wait."""
+    return NoWait(keyword, position, values=frozenset({0}))
+
+
+def _flag(keyword: str, position: int | None, names: str) -> NoWait:
+    return NoWait(keyword, position, flags=frozenset(names.split()))
+
+
+_SPAWN_NOWAIT = _flag("mode", 0, "P_NOWAIT P_NOWAITO P_DETACH")
+_WAIT_NOHANG = "WNOHANG"
+_DONTWAIT = "MSG_DONTWAIT"
+_TIMEOUT_FIRST = (_zero("timeout", 0),)
+
+# Listed calls that do not wait when given one of these arguments.
+RETURNS_AT_ONCE: dict[str, tuple[NoWait, ...]] = {
+    "queue.Queue.get": (_zero("block", 0), _zero("timeout", 1)),
+    "queue.Queue.put": (_zero("block", 1), _zero("timeout", 2)),
+    "threading.Lock.acquire": (_zero("blocking", 0), _zero("timeout", 1)),
+    "threading.Semaphore.acquire": (_zero("blocking", 0), _zero("timeout", 1)),
+    "threading.Event.wait": _TIMEOUT_FIRST,
+    "threading.Condition.wait": _TIMEOUT_FIRST,
+    "threading.Thread.join": _TIMEOUT_FIRST,
+    "concurrent.futures.Future.result": _TIMEOUT_FIRST,
+    "subprocess.Popen.wait": _TIMEOUT_FIRST,
+    "os.waitpid": (_flag("options", 1, _WAIT_NOHANG),),
+    "os.wait3": (_flag("options", 0, _WAIT_NOHANG),),
+    "os.wait4": (_flag("options", 1, _WAIT_NOHANG),),
+    "os.waitid": (_flag("options", 2, _WAIT_NOHANG),),
+    **{f"os.{spawn}": (_SPAWN_NOWAIT,) for spawn in (
+        "spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe".split())},
+    # Socket methods take positional arguments only; ``sendto``'s flags move with
+    # its arity and are not listed.
+    **{f"socket.socket.{method}": (_flag("flags", 1, _DONTWAIT),)
+       for method in ("recv", "recvfrom", "send", "sendall")},
+    "socket.socket.recv_into": (_flag("flags", 2, _DONTWAIT),),
+}
+
 # Types whose every method blocks, minus the listed ones that do no I/O.
 ANY_METHOD: dict[str, tuple[Blocking, frozenset[str]]] = {
     "boto3.client": (DATABASE, frozenset({
@@ -152,10 +213,13 @@ OFFLOADERS = frozenset({
 })
 
 
-def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None
-                  ) -> Blocking | None:
-    """The blocking class of a canonical callee name, if it blocks."""
+def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None,
+                  call: ast.Call | None = None) -> Blocking | None:
+    """The blocking class of a canonical callee name, if it blocks; with ``call``, its
+    arguments are read too: ``q.get(block=False)`` returns at once (``RETURNS_AT_ONCE``)."""
     if not qualname:
+        return None
+    if call is not None and returns_at_once(qualname, call):
         return None
     if extra and qualname in extra:
         return extra[qualname]
@@ -167,6 +231,38 @@ def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None
         if method not in cheap and not method.startswith("_"):
             return kind
     return None
+
+
+def returns_at_once(qualname: str, call: ast.Call) -> bool:
+    """Does ``call`` pass an argument with which ``qualname`` does not wait?"""
+    return any(no_wait_matches(no_wait, passed_argument(call, no_wait))
+               for no_wait in RETURNS_AT_ONCE.get(qualname, ()))
+
+
+def passed_argument(call: ast.Call, no_wait: NoWait) -> ast.expr | None:
+    """The value given for the argument, by keyword or position (none after a ``*args``)."""
+    value = keyword_value(call, no_wait.keyword)
+    if value is not None or no_wait.position is None:
+        return value
+    before = call.args[:no_wait.position + 1]
+    if len(before) <= no_wait.position or any(isinstance(a, ast.Starred) for a in before):
+        return None
+    return call.args[no_wait.position]
+
+
+def no_wait_matches(no_wait: NoWait, value: ast.expr | None) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, ast.Constant):
+        return value.value in no_wait.values
+    return any(written_name(part) in no_wait.flags for part in or_operands(value))
+
+
+def or_operands(value: ast.expr) -> list[ast.expr]:
+    """``a | b | c`` -> ``[a, b, c]``; anything else is its own single operand."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr):
+        return or_operands(value.left) + or_operands(value.right)
+    return [value]
 
 
 REPLACEMENT_BY_CODE = {

@@ -38,7 +38,7 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
     """FBP101-106: a blocking call written directly in an async function."""
     extra = extra_blocking_calls(ctx.settings)
     for call, function in ctx.calls_in_async_functions():
-        kind = blocking_kind(ctx.callee(call), extra)
+        kind = blocking_kind(ctx.callee(call), extra, call)
         if kind is None:
             continue
         yield ctx.report(kind.code, call, call=display_name(call.func),
