@@ -20,6 +20,12 @@ by a decorator that moves them off the caller's thread
 the spot (``for``, ``list(...)``...) or used through ``@contextmanager``. Calls inside
 nested ``def``/``class``/``lambda`` are not part of a function, and a function *passed*
 (not called) to ``run_in_threadpool`` & co. is no call.
+
+Branches (``branches.py``): a call passes its literal arguments down the chain, and an
+``if`` those constants decide keeps only the branch that runs (``get_secret("HOST")``
+never reads the ``"oidc/"`` token file). With ``once=True`` a search also skips code that
+runs once per process or object (a run-once guard, a parameterless ``@cache`` function):
+startup work done lazily.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .apis.coroutines import CONVERTING_DECORATORS
+from .branches import NO_CONSTANTS, Constants, call_constants, dead_nodes, run_once_nodes
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
@@ -43,6 +50,8 @@ Leaf = Callable[[ModuleInfo, ast.Call], "str | None"]
 # Builtins that iterate their argument at once: ``list(rows())`` runs the generator.
 CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
                        "max", "any", "all", "next"})
+# Memoizing decorators: a function without parameters then runs once per process.
+MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
 # Builtins that wrap an iterator lazily: ``enumerate(rows())`` runs it when it runs.
 LAZY_WRAPPERS = frozenset({"enumerate", "zip", "map", "filter", "iter", "reversed"})
 
@@ -113,6 +122,11 @@ class _Step:
     module: ModuleInfo
     body: FunctionNode
     previous: _Step | None
+    constants: Constants = NO_CONSTANTS
+
+    @property
+    def key(self) -> tuple[int, Constants]:
+        return id(self.body), self.constants
 
 
 class CallGraph:
@@ -122,68 +136,75 @@ class CallGraph:
         self.resolver = resolver
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
-              awaits: bool = False) -> Chain | None:
+              awaits: bool = False, call: ast.Call | None = None,
+              once: bool = False) -> Chain | None:
         """The shortest chain from calling ``definition`` to a leaf, within ``depth``
         project functions (``depth`` 1: only the function's own body). ``awaits``: the
-        chain may start at an ``async def`` and go through the coroutines awaited on it."""
+        chain may start at an ``async def`` and go through the coroutines awaited on it.
+        ``call``: the call site, whose literal arguments rule out branches. ``once``:
+        skip code that runs once per process or object."""
         depth = min(depth, MAX_DEPTH)
         body = callable_body(definition, awaits)
-        if depth <= 0 or body is None:
+        if depth <= 0 or body is None or once and self._runs_once(definition.module, body):
             return None
-        key = (f"chain:{kind}:{depth}:{awaits}", id(body))
+        constants = NO_CONSTANTS if call is None else call_constants(
+            call, body, passes_receiver(definition.module, call, body))
+        key = (f"chain:{kind}:{depth}:{awaits}:{once}:{constants!r}", id(body))
         cache = definition.module.cache
         if key not in cache:
-            start = _Step(definition.module, body, None)
-            cache[key] = self._search(start, kind, leaf, depth, awaits)
+            start = _Step(definition.module, body, None, constants)
+            cache[key] = self._search(start, kind, leaf, depth, awaits, once)
         return cache[key]  # type: ignore[return-value]
 
     def _search(self, start: _Step, kind: str, leaf: Leaf, depth: int,
-                awaits: bool) -> Chain | None:
+                awaits: bool, once: bool) -> Chain | None:
         """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
-        level, seen, visits = [start], {id(start.body)}, 0
+        level, seen, visits = [start], {start.key}, 0
         for number in range(1, depth + 1):
             for step in level:
-                found = self._leaf_call(step, kind, leaf)
+                found = self._leaf_call(step, kind, leaf, once)
                 if found is not None:
                     return _chain_to(step, *found)
             if number == depth:
                 break
             following: list[_Step] = []
             for step in level:
-                for callee in self._callees(step, awaits):
-                    if id(callee.body) not in seen:
-                        seen.add(id(callee.body))
-                        following.append(_Step(callee.module, callee.body, step))
+                for callee in self._callees(step, awaits, once):
+                    if callee.key not in seen:
+                        seen.add(callee.key)
+                        following.append(_Step(callee.module, callee.body, step,
+                                               callee.constants))
             visits += len(following)
             if not following or visits > MAX_VISITS:
                 return None  # nothing more to follow, or a pathological graph: unknown
             level = following
         return None
 
-    def _leaf_call(self, step: _Step, kind: str, leaf: Leaf) -> tuple[ast.Call, str] | None:
+    def _leaf_call(self, step: _Step, kind: str, leaf: Leaf,
+                   once: bool) -> tuple[ast.Call, str] | None:
         """The first leaf call in the function's own body, in source order."""
-        key = (f"leaf:{kind}", id(step.body))
+        key = (f"leaf:{kind}:{once}:{step.constants!r}", id(step.body))
         cache = step.module.cache
         if key not in cache:
             cache[key] = None
-            for call in _calls(step.body):
+            for call in live_calls(step.module, step.body, step.constants, once):
                 label = leaf(step.module, call)
                 if label is not None:
                     cache[key] = (call, label)
                     break
         return cache[key]  # type: ignore[return-value]
 
-    def _callees(self, step: _Step, awaits: bool = False) -> list[_Step]:
+    def _callees(self, step: _Step, awaits: bool, once: bool) -> list[_Step]:
         """Project functions whose body runs when ``step`` runs, in source order."""
-        key = ("callees", awaits, id(step.body))
+        key = (f"callees:{awaits}:{once}:{step.constants!r}", id(step.body))
         cache = step.module.cache
         if key not in cache:
-            cache[key] = list(self._find_callees(step.module, step.body, awaits))
+            cache[key] = list(self._find_callees(step, awaits, once))
         return cache[key]  # type: ignore[return-value]
 
-    def _find_callees(self, module: ModuleInfo, body: FunctionNode,
-                      awaits: bool) -> Iterator[_Step]:
-        for call in _calls(body):
+    def _find_callees(self, step: _Step, awaits: bool, once: bool) -> Iterator[_Step]:
+        module = step.module
+        for call in live_calls(module, step.body, step.constants, once):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
             if not self._may_run_project_code(module, call.func):
@@ -195,8 +216,20 @@ class CallGraph:
             if not awaited and not runs_on_call(self.resolver, module, call, definition):
                 continue
             callee = callable_body(definition, awaited)
-            if callee is not None:
-                yield _Step(definition.module, callee, None)
+            if callee is None or once and self._runs_once(definition.module, callee):
+                continue
+            constants = call_constants(call, callee, passes_receiver(
+                definition.module, call, callee), step.constants)
+            yield _Step(definition.module, callee, None, constants)
+
+    def _runs_once(self, module: ModuleInfo, function: FunctionNode) -> bool:
+        """A memoized function without parameters (``cls`` aside) runs once per process."""
+        params = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+        if [p.arg for p in params] not in ([], ["cls"]) or function.args.vararg \
+                or function.args.kwarg or not isinstance(function, ast.FunctionDef):
+            return False
+        return any(found in MEMOIZERS
+                   for found in _decorator_names(self.resolver, module, function))
 
     def _may_run_project_code(self, module: ModuleInfo, func: ast.expr) -> bool:
         """Is the name written (or imported as) that of some ``def``/``class`` of the
@@ -239,6 +272,39 @@ def _own_names(module: ModuleInfo) -> frozenset[str]:
 def _calls(body: ast.AST) -> list[ast.Call]:
     return sorted((n for n in own_nodes(body) if isinstance(n, ast.Call)),
                   key=lambda c: (c.lineno, c.col_offset))
+
+
+def live_calls(module: ModuleInfo, body: FunctionNode, constants: Constants,
+               once: bool) -> list[ast.Call]:
+    """The calls of ``body`` that can run given ``constants``, in source order
+    (``once``: without the run-once code)."""
+    key = (f"live-calls:{once}:{constants!r}", id(body))
+    if key not in module.cache:
+        calls = _calls(body)
+        skipped = dead_nodes(body, constants) if constants else frozenset()
+        if once:
+            skipped = skipped | _run_once(module, body)
+        module.cache[key] = [c for c in calls if id(c) not in skipped] if skipped else calls
+    return module.cache[key]  # type: ignore[return-value]
+
+
+def _run_once(module: ModuleInfo, body: FunctionNode) -> frozenset[int]:
+    key = ("run-once", id(body))
+    if key not in module.cache:
+        module.cache[key] = run_once_nodes(body)
+    return module.cache[key]  # type: ignore[return-value]
+
+
+def passes_receiver(module: ModuleInfo, call: ast.Call, body: FunctionNode) -> bool:
+    """Does the callee's first parameter receive the instance or class, not an argument?
+    ``__init__`` always; a method called through an attribute unless a ``staticmethod``."""
+    if body.name == "__init__":
+        return True
+    if not isinstance(module.parents.get(body), ast.ClassDef):
+        return False
+    static = any(isinstance(d, ast.Name) and d.id == "staticmethod"
+                 for d in body.decorator_list)
+    return isinstance(call.func, ast.Attribute) and not static
 
 
 def _chain_to(step: _Step, call: ast.Call, label: str) -> Chain:

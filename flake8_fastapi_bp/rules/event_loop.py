@@ -58,12 +58,13 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
     for call, function in ctx.calls_in_async_functions():
         if not isinstance(call.func, (ast.Name, ast.Attribute)):
             continue
-        if blocking_kind(ctx.callee(call), extra) is not None:
+        if blocking_kind(ctx.callee(call), extra, call) is not None:
             continue  # FBP101-106 already report this very call
         definition = ctx.definition(call)
         if definition is None or not runs_on_call(ctx.resolver, ctx.module, call, definition):
             continue
-        chain = graph.chain(definition, kind, leaf, depth)
+        # The call's literal arguments rule out branches; run-once code is startup work.
+        chain = graph.chain(definition, kind, leaf, depth, call=call, once=True)
         if chain is not None:
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
@@ -88,7 +89,7 @@ def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
     def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
         if not may_block(module, call, names):
             return None
-        found = blocking_kind(resolver.callee(module, call), extra)
+        found = blocking_kind(resolver.callee(module, call), extra, call)
         return found.code if found is not None else None
 
     # The kind keys the per-function cache, so it must change with the extra calls.

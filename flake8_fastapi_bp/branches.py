@@ -1,0 +1,243 @@
+"""Which statements of a function body can run: a syntactic reading of its branches.
+
+Two questions for the call graph (``summaries.py``):
+
+- *Dead under constant arguments*: ``get_secret("DATABASE_URL")`` never takes the
+  ``if name.startswith("oidc/"):`` branch of ``get_secret``. The arguments a call passes
+  as literals (and the parameter defaults it leaves) are ``Constants``; an ``if`` whose
+  test they decide has one dead branch. A parameter the body rebinds outside the dead
+  code is not a constant.
+- *Run once*: ``if _storage is None: _storage = Storage()`` or ``if not self.started:
+  ...; self.started = True`` runs its body once per process (or per object); so does the
+  code after ``if _storage is not None: return _storage``. The flag must outlive the
+  call: a ``global``/``nonlocal`` name or an attribute, assigned in the guarded code.
+
+Unknown stays unknown: any test these rules cannot decide keeps both branches.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Sequence
+
+from .resolve.module import FunctionNode
+from .resolve.names import own_nodes
+
+# (parameter name, constant value), sorted: hashable, so it can key caches.
+Constants = tuple[tuple[str, object], ...]
+NO_CONSTANTS: Constants = ()
+UNKNOWN = object()
+
+
+# ----- constants a call passes -----------------------------------------------------------
+def call_constants(call: ast.Call, callee: FunctionNode, bound_receiver: bool,
+                   caller: Constants = NO_CONSTANTS) -> Constants:
+    """The callee's parameters that ``call`` fixes to a literal: passed literals, a
+    parameter of the caller known to be one, and the constant defaults of parameters the
+    call leaves out. ``bound_receiver``: the first parameter is ``self``/``cls``."""
+    params = [*callee.args.posonlyargs, *callee.args.args]
+    if bound_receiver and params:
+        params = params[1:]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return NO_CONSTANTS  # *args / **kwargs: which parameter gets what is unknown
+    known = dict(caller)
+    passed: dict[str, object] = {}
+    for param, arg in zip(params, call.args):
+        passed[param.arg] = _literal(arg, known)
+    for keyword in call.keywords:
+        passed[str(keyword.arg)] = _literal(keyword.value, known)
+    for param, default in _defaults(callee):
+        passed.setdefault(param.arg, _literal(default, {}))
+    return tuple(sorted((name, value) for name, value in passed.items()
+                        if value is not UNKNOWN))
+
+
+def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:
+    positional = [*function.args.posonlyargs, *function.args.args]
+    defaults = function.args.defaults
+    yield from zip(positional[len(positional) - len(defaults):], defaults)
+    for param, default in zip(function.args.kwonlyargs, function.args.kw_defaults):
+        if default is not None:
+            yield param, default
+
+
+def _literal(node: ast.expr, known: dict[str, object]) -> object:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, bool, type(None))):
+        return node.value
+    if isinstance(node, ast.Name):
+        return known.get(node.id, UNKNOWN)
+    return UNKNOWN
+
+
+# ----- dead branches ---------------------------------------------------------------------
+def dead_nodes(function: FunctionNode, constants: Constants) -> frozenset[int]:
+    """ids of the nodes in branches that ``constants`` rule out. A parameter the live code
+    rebinds loses its constant, and the branches are decided again without it."""
+    known = dict(constants)
+    while True:
+        dead = _dead_under(function, known)
+        rebound = {name for name in known if _rebinds(function, name, dead)}
+        if not rebound:
+            return dead
+        for name in rebound:
+            del known[name]
+
+
+def _dead_under(function: FunctionNode, known: dict[str, object]) -> frozenset[int]:
+    if not known:
+        return frozenset()
+    dead: set[int] = set()
+    for node in _own_statements(function):
+        if isinstance(node, ast.If) and id(node) not in dead:
+            value = decide(node.test, known)
+            if value is not UNKNOWN:
+                dead.update(_ids(node.orelse if value else node.body))
+    return frozenset(dead)
+
+
+def _rebinds(function: FunctionNode, name: str, dead: frozenset[int]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               and id(n) not in dead for n in own_nodes(function))
+
+
+def decide(test: ast.expr, known: dict[str, object]) -> object:
+    """True / False when the parameters' constants settle ``test``, else ``UNKNOWN``."""
+    if isinstance(test, ast.Name):
+        value = known.get(test.id, UNKNOWN)
+        return UNKNOWN if value is UNKNOWN else bool(value)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        value = decide(test.operand, known)
+        return UNKNOWN if value is UNKNOWN else not value
+    if isinstance(test, ast.BoolOp):
+        return _decide_bool_op(test, known)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return _decide_compare(test, known)
+    if isinstance(test, ast.Call):
+        return _decide_affix(test, known)
+    return UNKNOWN
+
+
+def _decide_bool_op(test: ast.BoolOp, known: dict[str, object]) -> object:
+    values = [decide(v, known) for v in test.values]
+    settles = isinstance(test.op, ast.Or)  # a True settles ``or``, a False settles ``and``
+    if settles in values:
+        return settles
+    return UNKNOWN if UNKNOWN in values else not settles
+
+
+def _decide_compare(test: ast.Compare, known: dict[str, object]) -> object:
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    value = _literal(left, known)
+    other = _literal(right, {})
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) \
+            and right.value is None:
+        return (value is None) == isinstance(op, ast.Is)
+    if isinstance(op, (ast.Eq, ast.NotEq)) and other is not UNKNOWN:
+        return (value == other) == isinstance(op, ast.Eq)
+    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        options = [_literal(e, {}) for e in right.elts]
+        if UNKNOWN not in options:
+            return (value in options) == isinstance(op, ast.In)
+    return UNKNOWN
+
+
+def _decide_affix(test: ast.Call, known: dict[str, object]) -> object:
+    """``name.startswith("x")`` / ``name.endswith(("a", "b"))`` on a constant string."""
+    func = test.func
+    if not (isinstance(func, ast.Attribute) and func.attr in ("startswith", "endswith")
+            and len(test.args) == 1 and not test.keywords):
+        return UNKNOWN
+    value = _literal(func.value, known)
+    arg = test.args[0]
+    affixes = [_literal(e, {}) for e in arg.elts] if isinstance(arg, ast.Tuple) \
+        else [_literal(arg, {})]
+    if not isinstance(value, str) or not all(isinstance(a, str) for a in affixes):
+        return UNKNOWN
+    return getattr(value, func.attr)(tuple(affixes))
+
+
+# ----- run-once guards -------------------------------------------------------------------
+def run_once_nodes(function: FunctionNode) -> frozenset[int]:
+    """ids of the nodes that run once per process or object: the body of
+    ``if <flag unset>:`` that sets the flag, and what follows ``if <flag set>: return``
+    when it sets the flag."""
+    persistent = _persistent_names(function)
+    once: set[int] = set()
+    for block in _blocks(function):
+        for index, statement in enumerate(block):
+            if not isinstance(statement, ast.If):
+                continue
+            flag = _flag(statement.test, persistent, unset=True)
+            if flag is not None and _assigns(statement.body, flag):
+                once.update(_ids(statement.body))
+            flag = _flag(statement.test, persistent, unset=False)
+            rest = block[index + 1:]
+            if flag is not None and _leaves(statement.body) and _assigns(rest, flag):
+                once.update(_ids(rest))
+    return frozenset(once)
+
+
+def _flag(test: ast.expr, persistent: set[str], unset: bool) -> str | None:
+    """The flag a test reads: ``not F`` / ``F is None`` (unset) or ``F`` /
+    ``F is not None`` (set), F an attribute or a global/nonlocal name."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    target: ast.expr | None = test.operand if negated else test  # type: ignore[attr-defined]
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+            and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None \
+            and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
+        negated = isinstance(test.ops[0], ast.Is)
+        target = test.left
+    if negated != unset or target is None:
+        return None
+    if isinstance(target, ast.Attribute) or (isinstance(target, ast.Name)
+                                             and target.id in persistent):
+        return ast.unparse(target)
+    return None
+
+
+def _assigns(statements: Sequence[ast.stmt], flag: str) -> bool:
+    for statement in statements:
+        for node in ast.walk(statement):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets = [node.target]
+            if any(ast.unparse(t) == flag for t in targets):
+                return True
+    return False
+
+
+def _leaves(statements: Sequence[ast.stmt]) -> bool:
+    return bool(statements) and isinstance(statements[-1], (ast.Return, ast.Raise))
+
+
+def _persistent_names(function: FunctionNode) -> set[str]:
+    return {name for n in own_nodes(function) if isinstance(n, (ast.Global, ast.Nonlocal))
+            for name in n.names}
+
+
+def _blocks(function: FunctionNode) -> Iterator[list[ast.stmt]]:
+    """Every statement list of the function's own body."""
+    yield function.body
+    for node in _own_statements(function):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
+        for handler in getattr(node, "handlers", ()):
+            yield handler.body
+
+
+# ----- walking ---------------------------------------------------------------------------
+def _own_statements(function: FunctionNode) -> Iterator[ast.stmt]:
+    return (n for n in own_nodes(function) if isinstance(n, ast.stmt)
+            and not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
+
+
+def _ids(statements: Sequence[ast.stmt]) -> set[int]:
+    return {id(n) for statement in statements for n in ast.walk(statement)}
