@@ -111,7 +111,8 @@ BLOCKING_CALLS: dict[str, Blocking] = {
     "codecs.open": FILE,
     **_methods("pathlib.Path", "read_text read_bytes write_text write_bytes open", FILE),
     **_methods("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree", FILE),
-    **_methods("tempfile.SpooledTemporaryFile", "read readline readlines write writelines seek",
+    # ``seek`` moves an offset and is left out, like the metadata calls (``os.path.exists``).
+    **_methods("tempfile.SpooledTemporaryFile", "read readline readlines write writelines",
                UPLOAD),
     # Subprocesses
     **_methods("subprocess", "run call check_call check_output getoutput getstatusoutput",
@@ -211,6 +212,19 @@ OFFLOADERS = frozenset({
     "asyncio.AbstractEventLoop.run_in_executor", "anyio.to_thread.run_sync",
     "functools.partial",
 })
+# The offloaders that run the function they are given in a worker thread.
+THREAD_RUNNERS = OFFLOADERS - {"functools.partial"}
+
+# Calls that only open a file: opening a local file is a metadata call (like
+# ``os.path.exists``); the reads and writes are what wait. A file opened in
+# ``with open(p) as f:`` whose every use is handed to a thread runner does not block.
+FILE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open", "pathlib.Path.open"})
+
+# A fresh primitive of these types, not yet shared with anyone, never waits on the method:
+# ``lock = threading.Lock(); lock.acquire()`` takes an unheld lock.
+FRESH_NEVER_WAITS: dict[str, frozenset[str]] = {
+    "threading.Lock.acquire": frozenset({"threading.Lock", "threading.RLock"}),
+}
 
 
 def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None,

@@ -11,13 +11,15 @@ import ast
 from functools import lru_cache
 from typing import Iterator
 
-from ..apis.blocking import ANY_METHOD, BLOCKING_CALLS, REPLACEMENT_BY_CODE, Blocking, blocking_kind
+from ..apis.blocking import (ANY_METHOD, BLOCKING_CALLS, FILE_OPENERS, FRESH_NEVER_WAITS,
+                             REPLACEMENT_BY_CODE, THREAD_RUNNERS, Blocking, blocking_kind)
 from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
 from ..resolve.names import Definition, Resolver
 from ..settings import Settings
+from ..syntax import written_name
 from ..summaries import (Leaf, call_graph, callable_body, imports_of, is_generator,
                          runs_on_call, written_names)
 
@@ -26,6 +28,7 @@ DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
 LOOP_RUNNER_METHODS = frozenset(name.rpartition(".")[2] for name in LOOP_RUNNERS)
 BLOCKING_NAMES = frozenset(name.rpartition(".")[2] for name in BLOCKING_CALLS)
 ANY_METHOD_ROOTS = frozenset(owner.partition(".")[0] for owner in ANY_METHOD)
+THREAD_RUNNER_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_RUNNERS)
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
@@ -38,12 +41,83 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
     """FBP101-106: a blocking call written directly in an async function."""
     extra = extra_blocking_calls(ctx.settings)
     for call, function in ctx.calls_in_async_functions():
-        kind = blocking_kind(ctx.callee(call), extra, call)
-        if kind is None:
+        callee = ctx.callee(call)
+        kind = blocking_kind(callee, extra, call)
+        if kind is None or not waits_on_loop(ctx, call, callee):
             continue
         yield ctx.report(kind.code, call, call=display_name(call.func),
                          function=function.name, replacement=kind.replacement,
                          def_hint=def_hint(ctx, function))
+
+
+def waits_on_loop(ctx: FileContext, call: ast.Call, callee: str | None) -> bool:
+    """Rule out the shapes in which a listed call does not make the event loop wait."""
+    if isinstance(ctx.module.parents.get(call), ast.Await):
+        return False  # its result is awaited, so the receiver is async: its type is wrong
+    if callee in FILE_OPENERS and file_used_only_in_threads(ctx, call):
+        return False
+    return not (callee in FRESH_NEVER_WAITS and acquires_fresh_primitive(ctx, call, callee))
+
+
+def file_used_only_in_threads(ctx: FileContext, call: ast.Call) -> bool:
+    """``with open(p) as f:`` whose body uses ``f`` only inside arguments of thread
+    runners (``await asyncio.to_thread(f.read)``): the reads and writes are offloaded."""
+    item = ctx.module.parents.get(call)
+    if not (isinstance(item, ast.withitem) and item.context_expr is call
+            and isinstance(item.optional_vars, ast.Name)):
+        return False
+    name = item.optional_vars.id
+    statement = ctx.module.parents.get(item)
+    uses = [node for body in getattr(statement, "body", []) for node in ast.walk(body)
+            if isinstance(node, ast.Name) and node.id == name]
+    return bool(uses) and all(passed_to_thread_runner(ctx, use, statement) for use in uses)
+
+
+def passed_to_thread_runner(ctx: FileContext, node: ast.AST, stop: ast.AST) -> bool:
+    """Is ``node`` inside an argument (not the callee) of a thread-runner call below
+    ``stop``? The runner's name as written filters before resolving."""
+    child = node
+    for ancestor in ctx.module.ancestors(node):
+        if ancestor is stop:
+            return False
+        if (isinstance(ancestor, ast.Call) and child is not ancestor.func
+                and written_name(ancestor.func) in THREAD_RUNNER_NAMES
+                and ctx.callee(ancestor) in THREAD_RUNNERS):
+            return True
+        child = ancestor
+    return False
+
+
+def acquires_fresh_primitive(ctx: FileContext, call: ast.Call, callee: str) -> bool:
+    """``lock = threading.Lock()`` then, with no use of ``lock`` in between, in the same
+    block, ``lock.acquire()``: nobody else can hold the new lock yet."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name):
+        return False
+    for statement in preceding_statements(ctx.module, call):
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == receiver.id):
+            value = statement.value
+            return (isinstance(value, ast.Call)
+                    and ctx.callee(value) in FRESH_NEVER_WAITS[callee])
+        if any(isinstance(node, ast.Name) and node.id == receiver.id
+               for node in ast.walk(statement)):
+            return False
+    return False
+
+
+def preceding_statements(module: ModuleInfo, node: ast.AST) -> Iterator[ast.stmt]:
+    """The statements before the one holding ``node`` in its block, nearest first."""
+    statement: ast.AST = node
+    parent = module.parents.get(statement)
+    while parent is not None and not isinstance(statement, ast.stmt):
+        statement, parent = parent, module.parents.get(parent)
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and statement in block:
+            yield from reversed(block[:block.index(statement)])
+            return
 
 
 def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
