@@ -102,6 +102,8 @@ ALIASES: dict[str, str] = {
     "pathlib.PosixPath": "pathlib.Path",
     "pathlib.WindowsPath": "pathlib.Path",
     "pathlib.PurePath": "pathlib.Path",
+    "importlib.resources.abc.Traversable": "pathlib.Path",
+    "importlib.abc.Traversable": "pathlib.Path",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
     "socket.SocketType": "socket.socket",
     "ssl.SSLSocket": "socket.socket",
@@ -274,6 +276,8 @@ RETURNS: dict[str, str] = {
     "pathlib.Path.with_name": "pathlib.Path",
     "pathlib.Path.cwd": "pathlib.Path",
     "pathlib.Path.home": "pathlib.Path",
+    # A package's files: a ``Traversable``, a real ``Path`` for packages on disk.
+    "importlib.resources.files": "pathlib.Path",
     "urllib3.PoolManager": "urllib3.PoolManager",
     "http.client.HTTPConnection": "http.client.HTTPConnection",
     "ftplib.FTP": "ftplib.FTP",
