@@ -262,11 +262,7 @@ def imports_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
 
 def _own_names(module: ModuleInfo) -> frozenset[str]:
     """Names of the module's own defs and classes (its text may be an unsaved buffer)."""
-    key = ("own-def-names", 0)
-    if key not in module.cache:
-        module.cache[key] = frozenset(node.name for node in (*module.functions,
-                                                             *module.classes))
-    return module.cache[key]  # type: ignore[return-value]
+    return module.defined_names()
 
 
 def _calls(body: ast.AST) -> list[ast.Call]:

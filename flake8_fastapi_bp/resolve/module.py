@@ -6,14 +6,20 @@ Nested ``def``/``class``/``lambda`` bodies belong to their own scope. A name dec
 function's assignments count as bindings of the module-level / enclosing name).
 Comprehensions are not scopes here (their calls run in the enclosing function); the
 resolver treats their iteration variables as unknown.
+
+Other modules of the project are often only asked for a few names: ``OutlineModule``
+parses a large module's top-level statements except its ``def``/``class`` ones, and parses
+each of those on the first question about its name (see ``outline_segments``).
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Iterable, Iterator, Union
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
@@ -61,15 +67,72 @@ class ModuleInfo:
         self.is_package = is_package
         self.lines = lines
         self.parents: dict[ast.AST, ast.AST] = {}
+        # Scope of a def/class/lambda/module node (ask by node; ``all_scopes`` for all).
         self.scopes: dict[ast.AST, Scope] = {}
-        self.functions: list[FunctionNode] = []
-        self.classes: list[ast.ClassDef] = []
-        self.calls: list[ast.Call] = []
-        self.has_async = False
+        self._functions: list[FunctionNode] = []
+        self._classes: list[ast.ClassDef] = []
+        self._calls: list[ast.Call] = []
+        self._has_async = False
         # Modules named in ``from x import *`` at module level (absolute names).
         self.star_imports: list[str] = []
         self.cache: dict[tuple[str, int], object] = {}
-        _Indexer(self).run()
+        _Indexer(self).run(self._module_scope_bindings())
+
+    def _module_scope_bindings(self) -> dict[str, list[Binding]]:
+        return {}
+
+    def complete(self) -> None:
+        """Have every statement of the module indexed (a no-op: this one is whole)."""
+
+    @property
+    def functions(self) -> list[FunctionNode]:
+        self.complete()
+        return self._functions
+
+    @property
+    def classes(self) -> list[ast.ClassDef]:
+        self.complete()
+        return self._classes
+
+    @property
+    def calls(self) -> list[ast.Call]:
+        self.complete()
+        return self._calls
+
+    @property
+    def has_async(self) -> bool:
+        self.complete()
+        return self._has_async
+
+    def all_scopes(self) -> list[Scope]:
+        self.complete()
+        return list(self.scopes.values())
+
+    def defined_names(self) -> frozenset[str]:
+        """Names given to a def or class anywhere in the module (a superset when read
+        from the text, which is all a pre-filter needs)."""
+        key = ("defined-names", 0)
+        if key not in self.cache:
+            if self.lines is not None:
+                names = frozenset(_DEFINED_NAME.findall("".join(self.lines)))
+            else:
+                names = frozenset(node.name for node in (*self.functions, *self.classes))
+            self.cache[key] = names
+        return self.cache[key]  # type: ignore[return-value]
+
+    def imported_roots(self) -> frozenset[str]:
+        """Root packages the module imports anywhere (``boto3`` for ``from boto3 import
+        client`` in a function), read from the text when there is one."""
+        key = ("imported-roots", 0)
+        if key not in self.cache:
+            if self.lines is not None:
+                roots = _imported_roots("".join(self.lines))
+            else:
+                roots = frozenset(b.target.partition(".")[0] for scope in self.all_scopes()
+                                  for bindings in scope.bindings.values() for b in bindings
+                                  if b.kind == "import")
+            self.cache[key] = roots
+        return self.cache[key]  # type: ignore[return-value]
 
     @property
     def package(self) -> str:
@@ -115,6 +178,23 @@ class ModuleInfo:
         return self.module_scope.bindings.get(name, [])
 
 
+_DEFINED_NAME = re.compile(r"\b(?:def|class)[ \t]+(\w+)")
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\w+)[\w.]*[ \t]+import\b|import[ \t]+([^\n#;]+))",
+                          re.M)
+
+
+def _imported_roots(text: str) -> frozenset[str]:
+    roots: set[str] = set()
+    for source, names in _IMPORT_LINE.findall(text):
+        if source:
+            roots.add(source)
+        for part in names.split(","):
+            root = part.strip().partition(" ")[0].partition(".")[0].strip("()\\ \t")
+            if root.isidentifier():
+                roots.add(root)
+    return frozenset(roots)
+
+
 def _in_body(scope_node: ast.AST, child: ast.AST) -> bool:
     """Decorators, defaults and annotations are evaluated in the enclosing scope."""
     if isinstance(scope_node, ast.Lambda):
@@ -140,15 +220,27 @@ class _Indexer:
     def __init__(self, info: ModuleInfo) -> None:
         self.info = info
 
-    def run(self) -> None:
+    def run(self, module_bindings: dict[str, list[Binding]]) -> None:
+        info = self.info
+        info.scopes[info.tree] = Scope(info.tree, None, module_bindings)
+        self.walk([(info.tree, info.scopes[info.tree])])
+        self.declared_elsewhere(list(info.scopes.values()))
+
+    def add_statement(self, statement: ast.stmt) -> list[Scope]:
+        """Index one more top-level statement of the module (an outline's def or class);
+        returns the scopes it made."""
+        info = self.info
+        info.parents[statement] = info.tree
+        before = len(info.scopes)
+        self.walk([(statement, self.visit(statement, info.tree, info.module_scope))])
+        return list(info.scopes.values())[before:]
+
+    def walk(self, stack: list[tuple[ast.AST, Scope]]) -> None:
         # The hottest loop of the plugin (every node of every module): ``ast.iter_child_
         # nodes`` inlined, and ``visit`` only for node types it handles. The order of the
         # walk (and so of ``calls``) is that of ``ast.iter_child_nodes`` on a stack.
-        info = self.info
-        parents = info.parents
+        parents = self.info.parents
         visit = self.visit
-        info.scopes[info.tree] = Scope(info.tree, None)
-        stack: list[tuple[ast.AST, Scope]] = [(info.tree, info.scopes[info.tree])]
         pop, push = stack.pop, stack.append
         while stack:
             node, scope = pop()
@@ -161,14 +253,15 @@ class _Indexer:
                     parents[child] = node
                     push((child, visit(child, node, scope) if type(child) in _VISITED
                           else scope))
-        self.declared_elsewhere()
 
-    def declared_elsewhere(self) -> None:
+    def declared_elsewhere(self, scopes: list[Scope]) -> None:
         """Move a function's bindings of its ``global``/``nonlocal`` names to the scope
         that owns them (declarations may come after nested assignments in walk order)."""
         module_scope = self.info.module_scope
-        for scope in list(self.info.scopes.values()):
-            for name in scope.globals & set(scope.bindings):
+        for scope in scopes:
+            if not scope.globals:
+                continue
+            for name in scope.globals.intersection(dict.keys(scope.bindings)):
                 owner = module_scope if name not in scope.nonlocals else \
                     _enclosing_function_scope(scope, name)
                 if owner is not None and owner is not scope:
@@ -177,12 +270,12 @@ class _Indexer:
     def visit(self, node: ast.AST, parent: ast.AST, scope: Scope) -> Scope:
         """Record what ``node`` binds; return the scope its children live in."""
         if isinstance(node, ast.Call):
-            self.info.calls.append(node)
+            self.info._calls.append(node)
         elif isinstance(node, FUNCTION_TYPES):
             return self.function(node, scope)
         elif isinstance(node, ast.ClassDef):
             scope.add(node.name, Binding("def", node))
-            self.info.classes.append(node)
+            self.info._classes.append(node)
             return self.new_scope(node, scope)
         elif isinstance(node, ast.Lambda):
             new = self.new_scope(node, scope)
@@ -211,7 +304,7 @@ class _Indexer:
             if isinstance(node.name, ast.Name):  # ``type Alias = ...`` (Python 3.12+)
                 scope.add(node.name.id, Binding("assign", node, node.value))
         elif isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)):
-            self.info.has_async = True
+            self.info._has_async = True
         return scope
 
     def new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
@@ -221,9 +314,9 @@ class _Indexer:
 
     def function(self, node: FunctionNode, scope: Scope) -> Scope:
         scope.add(node.name, Binding("def", node))
-        self.info.functions.append(node)
+        self.info._functions.append(node)
         if isinstance(node, ast.AsyncFunctionDef):
-            self.info.has_async = True
+            self.info._has_async = True
         new = self.new_scope(node, scope)
         self.parameters(node.args, new)
         return new
@@ -314,3 +407,209 @@ def _enclosing_function_scope(scope: Scope, name: str) -> Scope | None:
                 return current
         current = current.parent
     return fallback
+
+
+# ----- outline modules ------------------------------------------------------------------
+@dataclass
+class Segment:
+    """Lines ``start:end`` of a module holding one top-level ``def``/``class`` (with its
+    decorators), parsed when its ``name`` is first asked for."""
+
+    start: int
+    end: int
+    name: str
+
+
+_TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
+_DEF_HEADER = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
+_GLOBAL = re.compile(r"^[ \t]+global[ \t]", re.M)
+# Indexed nodes added by outline modules since the project last counted them.
+GROWN_NODES = [0]
+
+
+def statement_starts(lines: list[str]) -> list[int] | None:
+    """Indexes of the lines that start a top-level statement, read from the text: a line
+    beginning in column 0 outside triple-quoted strings and backslash continuations. None
+    when a triple-quoted string is left open (the text is not what this reading expects).
+    A line in column 0 inside brackets would be taken for a start; the parse of the
+    pieces catches that (the module is then parsed whole)."""
+    starts: list[int] = []
+    open_quote: str | None = None
+    continued = False
+    for index, line in enumerate(lines):
+        if open_quote is None and not continued and line[:1] not in _NOT_A_START:
+            starts.append(index)
+        if '"""' in line or "'''" in line:
+            for quote in _TRIPLE_QUOTE.findall(line):
+                if open_quote is None:
+                    open_quote = quote
+                elif quote == open_quote:
+                    open_quote = None
+        continued = line.endswith("\\\n")
+    return starts if open_quote is None else None
+
+
+_NOT_A_START = frozenset({"", " ", "\t", "\n", "#", ")", "]", "}", "\f"})
+
+
+def outline_segments(lines: list[str]) -> list[Segment] | None:
+    """The top-level ``def``/``class`` statements that can wait: every one that binds no
+    module name from inside (``global``), with its decorators."""
+    starts = statement_starts(lines)
+    if starts is None:
+        return None
+    segments: list[Segment] = []
+    bounds = starts + [len(lines)]
+    index = 0
+    while index < len(starts):
+        first = index
+        while index < len(starts) and lines[starts[index]].startswith("@"):
+            index += 1  # decorators belong to the def/class below them
+        if index == len(starts):
+            break
+        header = _DEF_HEADER.match(lines[starts[index]])
+        start, end = bounds[first], bounds[index + 1]
+        index += 1
+        if header is None or _GLOBAL.search("".join(lines[start:end])):
+            continue
+        segments.append(Segment(start, end, header.group(1) or header.group(2)))
+    return segments
+
+
+class _DeferredBindings(dict):
+    """The module scope of an outline: a name bound by a waiting def/class is parsed
+    before any question about it is answered; walking all names parses all of them."""
+
+    def __init__(self, owner: OutlineModule) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __getitem__(self, name: str) -> list[Binding]:
+        self.owner.materialize(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self.owner.materialize(name)
+        return super().__contains__(name)
+
+    def get(self, name: str, default: object = None):  # type: ignore[override]
+        self.owner.materialize(name)
+        return super().get(name, default)
+
+    def keys(self):  # type: ignore[override]
+        self.owner.complete()
+        return super().keys()
+
+    def values(self):  # type: ignore[override]
+        self.owner.complete()
+        return super().values()
+
+    def items(self):  # type: ignore[override]
+        self.owner.complete()
+        return super().items()
+
+    def __iter__(self):  # type: ignore[override]
+        self.owner.complete()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.owner.complete()
+        return super().__len__()
+
+
+class OutlineModule(ModuleInfo):
+    """A module indexed from its top-level statements but its defs and classes, each of
+    which is parsed and indexed on the first question about its name (or when a question
+    needs the whole module: its calls, functions, classes, all scopes). Answers are those
+    of a whole parse; only the work is lazier."""
+
+    def __init__(self, tree: ast.Module, path: Path | None, name: str, is_package: bool,
+                 lines: list[str], segments: list[Segment]) -> None:
+        self._pending: dict[str, list[Segment]] = {}
+        for segment in segments:
+            self._pending.setdefault(segment.name, []).append(segment)
+        super().__init__(tree, path, name, is_package, lines)
+
+    @classmethod
+    def build(cls, source: str, path: Path | None, name: str,
+              is_package: bool) -> OutlineModule | None:
+        """None when the text does not split cleanly (parse it whole instead)."""
+        lines = source.splitlines(keepends=True)
+        segments = outline_segments(lines)
+        if not segments:
+            return None
+        waiting = [False] * len(lines)
+        for segment in segments:
+            waiting[segment.start:segment.end] = [True] * (segment.end - segment.start)
+        rest = "".join("\n" if wait else line for wait, line in zip(waiting, lines))
+        try:
+            tree = ast.parse(rest)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return None
+        return cls(tree, path, name, is_package, lines, segments)
+
+    def _module_scope_bindings(self) -> dict[str, list[Binding]]:
+        return _DeferredBindings(self)
+
+    def materialize(self, name: str) -> None:
+        segments = self._pending.pop(name, None)
+        if segments:
+            for segment in segments:
+                self._add(segment)
+            bindings = dict.get(self.module_scope.bindings, name)
+            if bindings:
+                bindings.sort(key=_position)
+
+    def complete(self) -> None:
+        if not self._pending:
+            return
+        for name in list(self._pending):
+            self.materialize(name)
+        self._reorder()
+
+    def _add(self, segment: Segment) -> None:
+        assert self.lines is not None
+        text = "\n" * segment.start + "".join(self.lines[segment.start:segment.end])
+        try:
+            body = ast.parse(text).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return  # read as something it is not: the module lacks this one def
+        if len(body) != 1 or getattr(body[0], "name", None) != segment.name:
+            return
+        statement = body[0]
+        positions = [_position_key(node) for node in self.tree.body]
+        self.tree.body.insert(bisect.bisect(positions, _position_key(statement)), statement)
+        before = len(self.parents)
+        indexer = _Indexer(self)
+        indexer.declared_elsewhere(indexer.add_statement(statement))
+        GROWN_NODES[0] += len(self.parents) - before
+
+    def _reorder(self) -> None:
+        """Calls, functions and classes in the order a whole parse would list them."""
+        order = {node: index for index, node in enumerate(_walk_order(self.tree))}
+        self._calls.sort(key=order.__getitem__)
+        self._functions.sort(key=order.__getitem__)
+        self._classes.sort(key=order.__getitem__)
+
+
+def _position_key(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _position(binding: Binding) -> tuple[int, int]:
+    return _position_key(binding.node) if binding.node is not None else (0, 0)
+
+
+def _walk_order(tree: ast.AST) -> Iterable[ast.AST]:
+    """The nodes in the order ``_Indexer.walk`` visits them: when pushed on its stack."""
+    stack: list[ast.AST] = [tree]
+    yield tree
+    while stack:
+        node = stack.pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            for child in (value if type(value) is list else (value,)):
+                if isinstance(child, ast.AST) and type(child) not in _CONTEXTS:
+                    yield child
+                    stack.append(child)

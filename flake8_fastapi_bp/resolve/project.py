@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..phases import timed
-from .module import ModuleInfo
+from .module import GROWN_NODES, ModuleInfo, OutlineModule
 
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "tox.ini")
 SKIP_DIRS = {".git", ".hg", ".tox", ".nox", ".venv", "venv", "env", "node_modules",
@@ -47,6 +47,9 @@ KEEP_AFTER_RELEASE = 0.8
 RECENT_FILES = 100
 # Parsed files shared between projects that reach the same file (rare: scripts folders).
 MAX_SHARED_SOURCES = 32
+# Other modules of at least this many characters are read as outlines: their defs and
+# classes are parsed when asked for (most lookups need a few names of a large module).
+OUTLINE_MIN_CHARS = 20_000
 
 
 def read_source(path: Path) -> str | None:
@@ -112,6 +115,34 @@ def _shared_with_lookups(path: Path, source: str, tree: ast.Module) -> bool:
     if on_disk == source:
         _share_source(path, (stat.st_mtime_ns, stat.st_size, source, tree))
     return on_disk is not None  # an editor's buffer may differ from the file: it is newer
+
+
+def outline_or_whole(path: Path, name: str, is_package: bool) -> ModuleInfo | None:
+    """The index of another module of the project: an outline when the file is large
+    and not already parsed, else the whole module."""
+    source = _unparsed_source(path)
+    if source is not None and len(source) >= OUTLINE_MIN_CHARS:
+        try:
+            outline = OutlineModule.build(source, path, name, is_package)
+        except RecursionError:
+            outline = None
+        if outline is not None:
+            return outline
+    parsed = parsed_file(path)
+    return index_module(parsed[1], path, name, is_package, parsed[0]) if parsed else None
+
+
+def _unparsed_source(path: Path) -> str | None:
+    """The text of a file no one has parsed yet (None: parsed already, or unreadable)."""
+    cached = _SOURCES.get(path)
+    if cached is not None and cached[3] is not None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        if cached[:2] == (stat.st_mtime_ns, stat.st_size):
+            return None
+    return read_source(path)
 
 
 def parse_module(source: str, path: Path | None, name: str, is_package: bool) -> ModuleInfo | None:
@@ -210,13 +241,10 @@ class Project:
     def module_at(self, path: Path) -> ModuleInfo | None:
         """The project's one index of the file at ``path`` (named as ``name_of`` says)."""
         if path not in self._by_path and self._revive(path) is None:
-            self._by_path[path] = None
-            parsed = parsed_file(path)
-            if parsed is not None:
-                name, is_package = self.checked_name(path)
-                info = index_module(parsed[1], path, name, is_package, parsed[0])
-                self._by_path[path] = info
-                _RETAINED[0] += len(info.parents) if info is not None else 0
+            name, is_package = self.checked_name(path)
+            info = outline_or_whole(path, name, is_package)
+            self._by_path[path] = info
+            _RETAINED[0] += len(info.parents) if info is not None else 0
         self._touch(path)
         return self._by_path[path]
 
@@ -355,6 +383,8 @@ def release_modules(budget: int | None = None) -> bool:
     Everything dropped is rebuilt on demand, with the same results (as each ``--jobs``
     process builds its own). Returns whether anything was dropped."""
     _CLOCK[0] += 1
+    _RETAINED[0] += GROWN_NODES[0]  # outline modules grow as their defs are asked for
+    GROWN_NODES[0] = 0
     budget = MAX_RETAINED_NODES if budget is None else budget
     if _RETAINED[0] <= budget:
         return False

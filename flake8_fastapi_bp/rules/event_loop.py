@@ -194,13 +194,7 @@ def may_block(module: ModuleInfo, call: ast.Call, names: frozenset[str]) -> bool
 
 def imports_any_anywhere(module: ModuleInfo, roots: frozenset[str]) -> bool:
     """Does any scope of the module import a package whose root is in ``roots``?"""
-    key = (f"imports-any:{','.join(sorted(roots))}", 0)
-    if key not in module.cache:
-        module.cache[key] = any(
-            binding.kind == "import" and binding.target.partition(".")[0] in roots
-            for scope in module.scopes.values() for bindings in scope.bindings.values()
-            for binding in bindings)
-    return bool(module.cache[key])
+    return not roots.isdisjoint(module.imported_roots())
 
 
 def nested_event_loops(ctx: FileContext) -> Iterator[Report]:
