@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import gc
 import sys
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
@@ -61,6 +62,7 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
+        collect_garbage_less_often()
         try:
             cls.settings = from_namespace(options)
         except OptionError as exc:
@@ -110,6 +112,20 @@ class Plugin:
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
         project, module = module_for_file(path, self.tree, self.lines, register=True)
         return FileContext(module, project, resolver_for(project), self.settings)
+
+
+# The module indexes are hundreds of thousands of long-lived objects: with the default
+# thresholds the collector scans them again and again (a quarter of the plugin's time on
+# a large project). Collecting the youngest objects every 50,000 allocations instead of
+# 700 keeps that to a few percent for a little more memory.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def collect_garbage_less_often() -> None:
+    """Raise the collector's thresholds (never lower what someone else raised)."""
+    current = gc.get_threshold()
+    if current[0] and current[0] < GC_THRESHOLDS[0]:
+        gc.set_threshold(*(max(now, ours) for now, ours in zip(current, GC_THRESHOLDS)))
 
 
 def _well_formed(report: object) -> bool:
