@@ -173,6 +173,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=1, help="flake8 --jobs (default 1)")
     parser.add_argument("--phase-times", action="store_true",
                         help="set FBP_PROFILE=1 for the plugin run, echo FBP_PROFILE lines")
+    parser.add_argument("--plugin-option", action="append", default=[], metavar="OPT",
+                        help="extra flake8 option for the plugin run only, e.g. "
+                             "--plugin-option=--fbp-call-depth=0 (repeatable)")
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter with flake8 + plugin (default: this one)")
     return parser.parse_args(argv)
@@ -197,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     env["PYTHONIOENCODING"] = "utf-8"
     plain = measure("plain", flake8_base(args.python, "E,W,F", args.jobs, False), paths, env)
     plugin_env = {**env, "FBP_PROFILE": "1"} if args.phase_times else env
-    plugin = measure("plugin", flake8_base(args.python, "E,W,F,FBP", args.jobs, True),
+    plugin = measure("plugin", flake8_base(args.python, "E,W,F,FBP", args.jobs, True)
+                     + args.plugin_option,
                      paths, plugin_env)
     for line in plugin.stderr:
         if line.startswith(PROFILE_PREFIX):
