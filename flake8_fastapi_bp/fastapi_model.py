@@ -370,6 +370,8 @@ _REFERENCES: dict[Path, ProjectReferences] = {}
 _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _ASYNC_DEF = re.compile(r"\basync[ \t]+def[ \t]+(\w+)")
 _ANY_DEF = re.compile(r"\b(?:def|class)[ \t]+(\w+)")
+# ``get_db = get_session`` at module level: a name that may stand for a project function.
+_NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
                      re.M)
 
@@ -391,6 +393,7 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     if "async" in text:
         into.async_defs.update(_ASYNC_DEF.findall(text))
     into.defined_names.update(_ANY_DEF.findall(text))
+    into.defined_names.update(_NAME_ALIAS.findall(text))
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None

@@ -207,7 +207,7 @@ class CallGraph:
         for call in live_calls(module, step.body, step.constants, once):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
-            if not self._may_run_project_code(module, call.func):
+            if not self.may_run_project_code(module, call.func):
                 continue  # resolving it could load modules, and it cannot be followed
             definition = self.resolver.definition(module, call)
             if definition is None:
@@ -231,7 +231,7 @@ class CallGraph:
         return any(found in MEMOIZERS
                    for found in _decorator_names(self.resolver, module, function))
 
-    def _may_run_project_code(self, module: ModuleInfo, func: ast.expr) -> bool:
+    def may_run_project_code(self, module: ModuleInfo, func: ast.expr) -> bool:
         """Is the name written (or imported as) that of some ``def``/``class`` of the
         project (a text scan) or of this module? ``cls(...)`` always may be."""
         names = written_names(module, func)
@@ -242,22 +242,34 @@ class CallGraph:
 
 def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
     """``refresh`` for ``tasks.refresh``; for a bare name also what it was imported as
-    (``from tasks import refresh as r`` then ``r()`` gives ``r`` and ``refresh``)."""
+    (``from tasks import refresh as r`` then ``r()`` gives ``r`` and ``refresh``) and
+    what it aliases (``fetch = requests.get`` gives ``fetch`` and ``get``)."""
     if isinstance(func, ast.Attribute):
         return {func.attr}
     if not isinstance(func, ast.Name):
         return set()
-    return {func.id} | {binding.target.rpartition(".")[2] for binding in imports_of(module, func)}
+    names = {func.id}
+    for binding in bindings_of(module, func):
+        if binding.kind == "import":
+            names.add(binding.target.rpartition(".")[2])
+        elif binding.kind == "assign" and isinstance(binding.value, ast.Name):
+            names.add(binding.value.id)
+        elif binding.kind == "assign" and isinstance(binding.value, ast.Attribute):
+            names.add(binding.value.attr)
+    return names
 
 
 def imports_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
     """The import bindings of ``name`` in the innermost scope that binds it."""
+    return [binding for binding in bindings_of(module, name) if binding.kind == "import"]
+
+
+def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
+    """The bindings of ``name`` in the innermost scope that binds it."""
     scope: Scope | None = module.scope_of(name)
     while scope is not None and name.id not in scope.bindings:
         scope = scope.parent
-    if scope is None:
-        return []
-    return [binding for binding in scope.bindings[name.id] if binding.kind == "import"]
+    return scope.bindings[name.id] if scope is not None else []
 
 
 def _own_names(module: ModuleInfo) -> frozenset[str]:

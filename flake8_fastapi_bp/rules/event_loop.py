@@ -130,8 +130,8 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
     kind, leaf = blocking_leaf(ctx.resolver, ctx.settings)
     graph = call_graph(ctx.resolver)
     for call, function in ctx.calls_in_async_functions():
-        if not isinstance(call.func, (ast.Name, ast.Attribute)):
-            continue
+        if not graph.may_run_project_code(ctx.module, call.func):
+            continue  # no def or class of the project has the name: nothing to follow
         if blocking_kind(ctx.callee(call), extra, call) is not None:
             continue  # FBP101-106 already report this very call
         definition = ctx.definition(call)

@@ -117,7 +117,7 @@ def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
 def _helper_chain(ctx: FileContext, graph, call: ast.Call, kind: str,
                   leaf: Leaf) -> Chain | None:
     """The chain from a sync project helper called here to a leaf call."""
-    if ctx.settings.call_depth <= 0:
+    if ctx.settings.call_depth <= 0 or not graph.may_run_project_code(ctx.module, call.func):
         return None
     definition = ctx.definition(call)
     if definition is None:
