@@ -118,7 +118,7 @@ class Plugin:
 # thresholds the collector scans them again and again (a quarter of the plugin's time on
 # a large project). Collecting the youngest objects every 50,000 allocations instead of
 # 700 keeps that to a few percent for a little more memory.
-GC_THRESHOLDS = (50_000, 20, 100)
+GC_THRESHOLDS = (50_000, 20, 10)
 
 
 def collect_garbage_less_often() -> None:
