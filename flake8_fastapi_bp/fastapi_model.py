@@ -349,6 +349,9 @@ class ProjectReferences:
     # Names given to any ``def`` or ``class`` anywhere: a call whose name is none of these
     # (nor imported as one) cannot run project code, so the call graph need not resolve it.
     defined_names: set[str] = field(default_factory=set)
+    # False when the project has more files than the scan reads: names not seen may
+    # still be defined, so the name pre-filters above must let every call through.
+    complete: bool = True
 
     def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
         """A reference counts for ``module``'s function when it is in that module, or in a
@@ -384,6 +387,7 @@ def project_references(project: Project) -> ProjectReferences:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
         for path, text in project.texts():
             _scan_text(path, text, found)
+        found.complete = project.scan_complete
         _REFERENCES[key] = found
     return _REFERENCES[key]
 

@@ -237,7 +237,8 @@ class CallGraph:
         names = written_names(module, func)
         if "cls" in names or not names.isdisjoint(_own_names(module)):
             return True
-        return not names.isdisjoint(project_references(self.resolver.project).defined_names)
+        references = project_references(self.resolver.project)
+        return not references.complete or not names.isdisjoint(references.defined_names)
 
 
 def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:

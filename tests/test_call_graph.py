@@ -181,3 +181,34 @@ def test_cycles_end_and_answers_are_cached(tmp_path: Path) -> None:
     assert graph.chain(definition_of(module, "third"), "test-sleep", sleeps, 3).length == 1
     assert len(asked) == calls_seen  # every function's leaf calls were looked at once
     assert graph.chain(first, "other-kind", lambda m, c: None, 10) is None
+
+
+def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The name pre-filters rely on the project text scan; when the scan stops at its
+    file cap, names it did not see must not hide helpers (nor coroutines)."""
+    from flake8_fastapi_bp.resolve import project as project_module
+
+    root = write_project(tmp_path / "big", {
+        "app/__init__.py": "",
+        "app/api.py": """
+            from app.sub.helpers import wait_a_bit, refresh
+
+            async def endpoint():
+                wait_a_bit()
+                refresh()
+            """,
+        "app/sub/__init__.py": "",
+        "app/sub/helpers.py": """
+            import time
+
+            def wait_a_bit():
+                time.sleep(1)
+
+            async def refresh():
+                pass
+            """,
+    })
+    monkeypatch.setattr(project_module, "MAX_SCANNED_FILES", 2)  # app/sub/ is not read
+    found = {(line, code) for line, code in run_plugin(root / "app" / "api.py")}
+    assert {(4, "FBP107"), (5, "FBP108")} <= found

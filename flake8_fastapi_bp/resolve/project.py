@@ -206,6 +206,8 @@ class Project:
         # they come back (one ModuleInfo per file, even across a release).
         self._dropped: weakref.WeakValueDictionary[Path, ModuleInfo] = \
             weakref.WeakValueDictionary()
+        # Did the last ``texts()`` read every source file below ``scan_root``?
+        self.scan_complete = True
 
     def find(self, name: str) -> tuple[Path, bool] | None:
         """The file of module ``name`` (and whether it is a package), or None."""
@@ -343,7 +345,10 @@ class Project:
     def texts(self) -> Iterator[tuple[Path, str]]:
         """Every project source file's text, one at a time, for cheap cross-module scans
         (callers keep what they extract, never the texts: a project may be large)."""
-        for path in _python_files(self.scan_root):
+        files = _python_files(self.scan_root)
+        # A project larger than the scan is only partly known to text pre-filters.
+        self.scan_complete = len(files) < MAX_SCANNED_FILES
+        for path in files:
             source = read_source(path)
             if source is not None:
                 yield path, source

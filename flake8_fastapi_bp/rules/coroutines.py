@@ -42,15 +42,21 @@ def dropped_calls(ctx: FileContext) -> Iterator[ast.Call]:
             continue
         if candidates is None:
             candidates = candidate_names(ctx)
-        if not candidates.isdisjoint(names):
+        if candidates is ANY_NAME or not candidates.isdisjoint(names):
             yield call
 
 
 def candidate_names(ctx: FileContext) -> frozenset[str]:
     """Names a coroutine function or task API can have here: the known async APIs' and
     every ``async def`` of the project (a text scan) and of this very file."""
+    references = project_references(ctx.project)
+    if not references.complete:
+        return ANY_NAME  # a project larger than the scan: its async defs are not all known
     own = {f.name for f in ctx.module.functions if isinstance(f, ast.AsyncFunctionDef)}
-    return LIBRARY_NAMES | project_references(ctx.project).async_defs | own
+    return LIBRARY_NAMES | references.async_defs | own
+
+
+ANY_NAME: frozenset[str] = frozenset({"<any name>"})  # compared by identity
 
 
 def is_coroutine_function(ctx: FileContext, call: ast.Call) -> bool:
