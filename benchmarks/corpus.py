@@ -124,13 +124,26 @@ def _extract(archive: Path, dest: Path) -> None:
         top.rename(dest)
 
 
+# What marks a project root for the plugin (resolve/project.py MARKERS).
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "tox.ini")
+
+
 def _ensure_one(project: Project) -> Project:
     if not project.root.is_dir():
         _extract(_download(project), project.root)
+    _mark_root(project.root)
     missing = [d for d in project.subdirs if not (project.root / d).is_dir()]
     if missing:
         raise RuntimeError(f"{project.key}: missing subdirectories {missing}")
     return project
+
+
+def _mark_root(root: Path) -> None:
+    """A wheel has no root marker (its repository's pyproject.toml is not in it): without
+    one the plugin would take the enclosing checkout for the project root and scan all of
+    the corpus. An empty pyproject.toml stands for the repository's."""
+    if not any((root / marker).exists() for marker in ROOT_MARKERS):
+        (root / "pyproject.toml").write_text("# added by benchmarks/corpus.py\n")
 
 
 def select(names: str | None) -> list[Project]:
