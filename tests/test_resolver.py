@@ -848,3 +848,22 @@ def test_failing_inference_is_unknown(tmp_path: Path, monkeypatch: pytest.Monkey
     checked.resolver = Resolver(checked.project, Inference())
     assert checked.callee('requests.request("GET", "u").json') is None
     assert checked.callee('requests.get("u").json') == "requests.Response.json"
+
+
+def test_a_folder_without_init_inside_a_package_belongs_to_that_package(
+        tmp_path: Path) -> None:
+    """``pkg/portion/`` without ``__init__.py`` under a regular ``pkg`` is imported as
+    ``pkg.portion``: its files share the package's project (one index per module) and
+    are named from the package chain."""
+    root = write_project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "def helper():\n    return 1\n",
+        "pkg/portion/a.py": "from pkg.core import helper\n",
+        "pkg/portion/b.py": "from pkg.core import helper\n",
+    })
+    first = project_module.project_for(root / "pkg" / "portion" / "a.py")
+    second = project_module.project_for(root / "pkg" / "portion" / "b.py")
+    core = project_module.project_for(root / "pkg" / "core.py")
+    assert first is second is core
+    assert first.checked_name((root / "pkg" / "portion" / "a.py").absolute()) == \
+        ("pkg.portion.a", False)

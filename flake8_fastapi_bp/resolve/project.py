@@ -168,8 +168,13 @@ def _marker_root(directory: Path) -> Path | None:
 
 
 def _package_root(path: Path) -> Path:
+    """The directory above the file's package chain. A directory without ``__init__.py``
+    inside a regular package is a namespace portion of that package (imported as
+    ``pkg.portion.module``), not a folder of scripts: the chain goes on through it."""
     directory = path.parent
-    while (directory / "__init__.py").exists() and directory.parent != directory:
+    while directory.parent != directory and (
+            (directory / "__init__.py").exists()
+            or (directory.parent / "__init__.py").exists()):
         directory = directory.parent
     return directory
 
