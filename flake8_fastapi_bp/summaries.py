@@ -235,7 +235,7 @@ class CallGraph:
         """Is the name written (or imported as) that of some ``def``/``class`` of the
         project (a text scan) or of this module? ``cls(...)`` always may be."""
         names = written_names(module, func)
-        if "cls" in names or not names.isdisjoint(_own_names(module)):
+        if "cls" in names or not names.isdisjoint(module.defined_names()):
             return True
         references = project_references(self.resolver.project)
         return not references.complete or not names.isdisjoint(references.defined_names)
@@ -271,11 +271,6 @@ def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
     while scope is not None and name.id not in scope.bindings:
         scope = scope.parent
     return scope.bindings[name.id] if scope is not None else []
-
-
-def _own_names(module: ModuleInfo) -> frozenset[str]:
-    """Names of the module's own defs and classes (its text may be an unsaved buffer)."""
-    return module.defined_names()
 
 
 def _calls(body: ast.AST) -> list[ast.Call]:

@@ -181,7 +181,7 @@ def may_block(module: ModuleInfo, call: ast.Call, names: frozenset[str]) -> bool
         return not names.isdisjoint(written_names(module, func))
     if not isinstance(func, ast.Attribute):
         return False
-    if func.attr in names or imports_any_anywhere(module, ANY_METHOD_ROOTS):
+    if func.attr in names or not ANY_METHOD_ROOTS.isdisjoint(module.imported_roots()):
         return True
     receiver = func.value
     if isinstance(receiver, ast.Name):  # ``mod.helper()`` on an imported module: no client
@@ -192,26 +192,14 @@ def may_block(module: ModuleInfo, call: ast.Call, names: frozenset[str]) -> bool
     return isinstance(receiver, ast.Name) and bool(imports_of(module, receiver))
 
 
-def imports_any_anywhere(module: ModuleInfo, roots: frozenset[str]) -> bool:
-    """Does any scope of the module import a package whose root is in ``roots``?"""
-    return not roots.isdisjoint(module.imported_roots())
-
-
 def nested_event_loops(ctx: FileContext) -> Iterator[Report]:
     """FBP110: ``asyncio.run`` / ``run_until_complete`` inside an async function."""
     if imports_any(ctx.module, REENTRANT_LOOP_PATCHES):
         return  # nest_asyncio makes the running loop re-entrant on purpose
     for call, function in ctx.calls_in_async_functions():
-        if simple_name(call.func) in LOOP_RUNNER_METHODS and ctx.callee(call) in LOOP_RUNNERS:
+        if written_name(call.func) in LOOP_RUNNER_METHODS and ctx.callee(call) in LOOP_RUNNERS:
             yield ctx.report("FBP110", call, call=display_name(call.func),
                              function=function.name)
-
-
-def simple_name(func: ast.expr) -> str | None:
-    """``run`` for ``asyncio.run`` and ``run``: a cheap filter before resolving."""
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
 
 
 def imports_any(module: ModuleInfo, roots: frozenset[str]) -> bool:

@@ -17,6 +17,7 @@ from ..context import FileContext, Report, display_name
 from ..resolve.module import Binding, FunctionNode, ModuleInfo
 from ..resolve.names import _bound_by_comprehension, own_nodes, qualname_of_def
 from ..resolve.requirements import declared_minimum
+from ..syntax import written_name
 
 CODES = ("FBP301", "FBP302", "FBP303", "FBP304")
 HTTP_EXCEPTION = "fastapi.HTTPException"
@@ -372,7 +373,7 @@ def _assigned_call_before(ctx: FileContext, node: ast.If, name: str) -> ast.Call
 def is_lookup(call: ast.Call) -> bool:
     """Not an action (``delete_item(...)``, ``update_rsvp(...)``) that reports "nothing
     to act on" with a falsy result, nor a search or listing that came back empty."""
-    verb = _first_word(_simple_name(call.func))
+    verb = _first_word(written_name(call.func))
     return verb not in ACTION_VERBS and verb not in COLLECTION_VERBS
 
 
@@ -524,11 +525,3 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
         if keyword.arg == name:
             return keyword.value
     return None
-
-
-def _simple_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
