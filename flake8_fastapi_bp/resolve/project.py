@@ -78,15 +78,17 @@ def parse_source(source: str) -> ast.Module | None:
 _SOURCES: dict[Path, tuple[int, int, str, ast.Module | None]] = {}
 
 
-def parsed_file(path: Path) -> tuple[str, ast.Module] | None:
-    """The source and tree of a file; recently read files are not read or parsed again."""
+def parsed_file(path: Path, source: str | None = None) -> tuple[str, ast.Module] | None:
+    """The source and tree of a file; recently read files are not read or parsed again
+    (``source``: its text, when the caller has just read it)."""
     try:
         stat = path.stat()
     except OSError:
         return None
     cached = _SOURCES.pop(path, None)
     if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
-        source = read_source(path)
+        if source is None:
+            source = read_source(path)
         tree = parse_source(source) if source is not None else None
         cached = (stat.st_mtime_ns, stat.st_size, source or "", tree)
     _share_source(path, cached)
@@ -128,7 +130,7 @@ def outline_or_whole(path: Path, name: str, is_package: bool) -> ModuleInfo | No
             outline = None
         if outline is not None:
             return outline
-    parsed = parsed_file(path)
+    parsed = parsed_file(path, source)  # the text is read once
     return index_module(parsed[1], path, name, is_package, parsed[0]) if parsed else None
 
 
