@@ -4,9 +4,16 @@ Two questions for the call graph (``summaries.py``):
 
 - *Dead under constant arguments*: ``get_secret("DATABASE_URL")`` never takes the
   ``if name.startswith("oidc/"):`` branch of ``get_secret``. The arguments a call passes
-  as literals (and the parameter defaults it leaves) are ``Constants``; an ``if`` whose
-  test they decide has one dead branch. A parameter the body rebinds outside the dead
-  code is not a constant.
+  as literals (names bound once to a literal included: ``get_secret(DB_ENV)`` after
+  ``DB_ENV = "DATABASE_URL"``) and the parameter defaults it leaves are ``Constants``;
+  an ``if`` whose test they decide has one dead branch. A parameter the body rebinds
+  outside the dead code is not a constant.
+- *Prefix modes*: ``get_secret(config_value)`` does not take that branch either. A
+  literal prefix (``oidc/``, ``s3://``, ``os.environ/``) marks a reference to resolve, a
+  mode the configuration selects; when the call passes a non-literal argument, the
+  ``if param.startswith(...)`` branch is not followed. Suffix, ``==`` and ``in`` tests
+  of such a parameter keep both branches: ``if path.endswith(".json"): json.load(...)``
+  is what the helper is for.
 - *Run once*: ``if _storage is None: _storage = Storage()`` or ``if not self.started:
   ...; self.started = True`` runs its body once per process (or per object); so does the
   code after ``if _storage is not None: return _storage``. The flag must outlive the
@@ -20,37 +27,47 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Sequence
 
-from .resolve.module import FunctionNode
-from .resolve.names import own_nodes
+from .resolve.module import FunctionNode, ModuleInfo
+from .resolve.names import Resolver, own_nodes
 
 # (parameter name, constant value), sorted: hashable, so it can key caches.
 Constants = tuple[tuple[str, object], ...]
 NO_CONSTANTS: Constants = ()
 UNKNOWN = object()
+# In Constants, this entry says "the call site is known": every parameter missing from
+# the constants got a non-literal argument, so its prefix tests select a mode the call
+# does not ask for. Constants without it (no call site) keep every prefix branch.
+CALL_SITE = ("*", "call site")
+FROM_CALL_SITE: Constants = (CALL_SITE,)
+# Where to look up a name passed as an argument: the resolver and the caller's module.
+Names = tuple[Resolver, ModuleInfo]
 
 
 # ----- constants a call passes -----------------------------------------------------------
 def call_constants(call: ast.Call, callee: FunctionNode, bound_receiver: bool,
-                   caller: Constants = NO_CONSTANTS) -> Constants:
-    """The callee's parameters that ``call`` fixes to a literal: passed literals, a
-    parameter of the caller known to be one, and the constant defaults of parameters the
-    call leaves out. ``bound_receiver``: the first parameter is ``self``/``cls``."""
+                   caller: Constants = NO_CONSTANTS, names: Names | None = None) -> Constants:
+    """The callee's parameters that ``call`` fixes to a literal: passed literals, names
+    bound once to one (looked up through ``names``), a parameter of the caller known to
+    be one, and the constant defaults of parameters the call leaves out.
+    ``bound_receiver``: the first parameter is ``self``/``cls``. ``CALL_SITE`` is kept
+    when the caller's constants hold it (the chain started at a known call)."""
+    site = (CALL_SITE,) if CALL_SITE in caller else NO_CONSTANTS
     params = [*callee.args.posonlyargs, *callee.args.args]
     if bound_receiver and params:
         params = params[1:]
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords):
-        return NO_CONSTANTS  # *args / **kwargs: which parameter gets what is unknown
+        return site  # *args / **kwargs: which parameter gets what is unknown
     known = dict(caller)
     passed: dict[str, object] = {}
     for param, arg in zip(params, call.args):
-        passed[param.arg] = _literal(arg, known)
+        passed[param.arg] = _argument(arg, known, names)
     for keyword in call.keywords:
-        passed[str(keyword.arg)] = _literal(keyword.value, known)
+        passed[str(keyword.arg)] = _argument(keyword.value, known, names)
     for param, default in _defaults(callee):
         passed.setdefault(param.arg, _literal(default, {}))
-    return tuple(sorted((name, value) for name, value in passed.items()
-                        if value is not UNKNOWN))
+    return tuple(sorted([*site, *((name, value) for name, value in passed.items()
+                                  if value is not UNKNOWN)]))
 
 
 def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:
@@ -60,6 +77,23 @@ def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:
     for param, default in zip(function.args.kwonlyargs, function.args.kw_defaults):
         if default is not None:
             yield param, default
+
+
+def _argument(node: ast.expr, known: dict[str, object], names: Names | None) -> object:
+    """A literal argument, a caller's parameter known to be one, or a name (``X``,
+    ``settings_module.X``) bound exactly once, to a literal."""
+    value = _literal(node, known)
+    if value is not UNKNOWN or names is None or not _may_be_constant(node, known):
+        return value
+    resolver, module = names
+    bound = resolver.bound_expression(module, node)
+    return UNKNOWN if bound is None or bound[1] is node else _literal(bound[1], {})
+
+
+def _may_be_constant(node: ast.expr, known: dict[str, object]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id not in known
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
 
 
 def _literal(node: ast.expr, known: dict[str, object]) -> object:
@@ -73,53 +107,71 @@ def _literal(node: ast.expr, known: dict[str, object]) -> object:
 # ----- dead branches ---------------------------------------------------------------------
 def dead_nodes(function: FunctionNode, constants: Constants) -> frozenset[int]:
     """ids of the nodes in branches that ``constants`` rule out. A parameter the live code
-    rebinds loses its constant, and the branches are decided again without it."""
+    rebinds loses its constant (or its non-literal argument), and the branches are
+    decided again without it."""
     known = dict(constants)
+    opaque = _opaque_parameters(function, known) if known.pop(CALL_SITE[0], None) \
+        else set()
     while True:
-        dead = _dead_under(function, known)
-        rebound = {name for name in known if _rebinds(function, name, dead)}
-        if not rebound:
+        dead = _dead_under(function, known, frozenset(opaque))
+        if not dead:
+            return dead  # less knowledge cannot rule out more
+        stored = _live_stores(function, dead)
+        rebound = {name for name in known if name in stored}
+        if not rebound and opaque.isdisjoint(stored):
             return dead
         for name in rebound:
             del known[name]
+        opaque -= stored
 
 
-def _dead_under(function: FunctionNode, known: dict[str, object]) -> frozenset[int]:
-    if not known:
+def _opaque_parameters(function: FunctionNode, known: dict[str, object]) -> set[str]:
+    """The parameters whose argument at the call site is not a literal."""
+    params = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+    return {param.arg for param in params if param.arg not in known}
+
+
+def _dead_under(function: FunctionNode, known: dict[str, object],
+                opaque: frozenset[str]) -> frozenset[int]:
+    if not known and not opaque:
         return frozenset()
     dead: set[int] = set()
     for node in _own_statements(function):
         if isinstance(node, ast.If) and id(node) not in dead:
-            value = decide(node.test, known)
+            value = decide(node.test, known, opaque)
             if value is not UNKNOWN:
                 dead.update(_ids(node.orelse if value else node.body))
     return frozenset(dead)
 
 
-def _rebinds(function: FunctionNode, name: str, dead: frozenset[int]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-               and id(n) not in dead for n in own_nodes(function))
+def _live_stores(function: FunctionNode, dead: frozenset[int]) -> set[str]:
+    """The names the code outside ``dead`` assigns."""
+    return {n.id for n in own_nodes(function) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store) and id(n) not in dead}
 
 
-def decide(test: ast.expr, known: dict[str, object]) -> object:
-    """True / False when the parameters' constants settle ``test``, else ``UNKNOWN``."""
+def decide(test: ast.expr, known: dict[str, object],
+           opaque: frozenset[str] = frozenset()) -> object:
+    """True / False when the parameters' constants settle ``test``, else ``UNKNOWN``.
+    ``opaque``: parameters whose non-literal argument takes no prefix branch."""
     if isinstance(test, ast.Name):
         value = known.get(test.id, UNKNOWN)
         return UNKNOWN if value is UNKNOWN else bool(value)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        value = decide(test.operand, known)
+        value = decide(test.operand, known, opaque)
         return UNKNOWN if value is UNKNOWN else not value
     if isinstance(test, ast.BoolOp):
-        return _decide_bool_op(test, known)
+        return _decide_bool_op(test, known, opaque)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         return _decide_compare(test, known)
     if isinstance(test, ast.Call):
-        return _decide_affix(test, known)
+        return _decide_affix(test, known, opaque)
     return UNKNOWN
 
 
-def _decide_bool_op(test: ast.BoolOp, known: dict[str, object]) -> object:
-    values = [decide(v, known) for v in test.values]
+def _decide_bool_op(test: ast.BoolOp, known: dict[str, object],
+                    opaque: frozenset[str]) -> object:
+    values = [decide(v, known, opaque) for v in test.values]
     settles = isinstance(test.op, ast.Or)  # a True settles ``or``, a False settles ``and``
     if settles in values:
         return settles
@@ -144,8 +196,10 @@ def _decide_compare(test: ast.Compare, known: dict[str, object]) -> object:
     return UNKNOWN
 
 
-def _decide_affix(test: ast.Call, known: dict[str, object]) -> object:
-    """``name.startswith("x")`` / ``name.endswith(("a", "b"))`` on a constant string."""
+def _decide_affix(test: ast.Call, known: dict[str, object], opaque: frozenset[str]) -> object:
+    """``name.startswith("x")`` / ``name.endswith(("a", "b"))`` on a constant string;
+    ``name.startswith("oidc/")`` on a parameter whose argument is not a literal: a
+    prefix selects a mode (a scheme, a reference to resolve) the call does not ask for."""
     func = test.func
     if not (isinstance(func, ast.Attribute) and func.attr in ("startswith", "endswith")
             and len(test.args) == 1 and not test.keywords):
@@ -154,7 +208,12 @@ def _decide_affix(test: ast.Call, known: dict[str, object]) -> object:
     arg = test.args[0]
     affixes = [_literal(e, {}) for e in arg.elts] if isinstance(arg, ast.Tuple) \
         else [_literal(arg, {})]
-    if not isinstance(value, str) or not all(isinstance(a, str) for a in affixes):
+    if not all(isinstance(a, str) for a in affixes):
+        return UNKNOWN
+    if func.attr == "startswith" and isinstance(func.value, ast.Name) \
+            and func.value.id in opaque and all(affixes):
+        return False
+    if not isinstance(value, str):
         return UNKNOWN
     return getattr(value, func.attr)(tuple(affixes))
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .apis.coroutines import CONVERTING_DECORATORS
-from .branches import NO_CONSTANTS, Constants, call_constants, dead_nodes, run_once_nodes
+from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Constants, call_constants, dead_nodes,
+                       run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
@@ -137,18 +138,19 @@ class CallGraph:
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
               awaits: bool = False, call: ast.Call | None = None,
-              once: bool = False) -> Chain | None:
+              once: bool = False, caller: ModuleInfo | None = None) -> Chain | None:
         """The shortest chain from calling ``definition`` to a leaf, within ``depth``
         project functions (``depth`` 1: only the function's own body). ``awaits``: the
         chain may start at an ``async def`` and go through the coroutines awaited on it.
-        ``call``: the call site, whose literal arguments rule out branches. ``once``:
-        skip code that runs once per process or object."""
+        ``call``: the call site (in module ``caller``), whose arguments rule out
+        branches. ``once``: skip code that runs once per process or object."""
         depth = min(depth, MAX_DEPTH)
         body = callable_body(definition, awaits)
         if depth <= 0 or body is None or once and self._runs_once(definition.module, body):
             return None
         constants = NO_CONSTANTS if call is None else call_constants(
-            call, body, passes_receiver(definition.module, call, body))
+            call, body, passes_receiver(definition.module, call, body), FROM_CALL_SITE,
+            None if caller is None else (self.resolver, caller))
         key = (f"chain:{kind}:{depth}:{awaits}:{once}:{constants!r}", id(body))
         cache = definition.module.cache
         if key not in cache:
@@ -219,7 +221,7 @@ class CallGraph:
             if callee is None or once and self._runs_once(definition.module, callee):
                 continue
             constants = call_constants(call, callee, passes_receiver(
-                definition.module, call, callee), step.constants)
+                definition.module, call, callee), step.constants, (self.resolver, module))
             yield _Step(definition.module, callee, None, constants)
 
     def _runs_once(self, module: ModuleInfo, function: FunctionNode) -> bool:

@@ -14,6 +14,7 @@ from typing import Iterator
 from ..apis.blocking import (ANY_METHOD, BLOCKING_CALLS, FILE_OPENERS, FRESH_NEVER_WAITS,
                              REPLACEMENT_BY_CODE, THREAD_RUNNERS, Blocking, blocking_kind)
 from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
+from ..branches import run_once_nodes
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
@@ -129,16 +130,22 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
     extra = extra_blocking_calls(ctx.settings)
     kind, leaf = blocking_leaf(ctx.resolver, ctx.settings)
     graph = call_graph(ctx.resolver)
+    once: dict[int, frozenset[int]] = {}
     for call, function in ctx.calls_in_async_functions():
         if not graph.may_run_project_code(ctx.module, call.func):
             continue  # no def or class of the project has the name: nothing to follow
         if blocking_kind(ctx.callee(call), extra, call) is not None:
             continue  # FBP101-106 already report this very call
+        if id(function) not in once:
+            once[id(function)] = run_once_nodes(function)
+        if id(call) in once[id(function)]:
+            continue  # ``if _cache is None: _cache = load()``: startup work done lazily
         definition = ctx.definition(call)
         if definition is None or not runs_on_call(ctx.resolver, ctx.module, call, definition):
             continue
-        # The call's literal arguments rule out branches; run-once code is startup work.
-        chain = graph.chain(definition, kind, leaf, depth, call=call, once=True)
+        # The call's arguments rule out branches; run-once code is startup work.
+        chain = graph.chain(definition, kind, leaf, depth, call=call, once=True,
+                            caller=ctx.module)
         if chain is not None:
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
