@@ -13,6 +13,7 @@ from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _simple_name
 from ..apis.heavy import RETRY_DECORATORS, SLEEPS, is_heavy
 from ..apis.blocking import OFFLOADERS
+from ..apis.clients import CACHING_DECORATORS
 from ..apis.mail import DETACHING_CALLS, MAIL_SENDS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
@@ -56,7 +57,18 @@ class HeavyCalls:
         self.kind = "heavy:" + ",".join(sorted(self.extra))
 
     def leaf(self, module: ModuleInfo, call: ast.Call) -> str | None:
-        return "heavy" if self.is_heavy(module, call) else None
+        """A heavy call in a helper; not in a memoized one (``@lru_cache`` over the master
+        key): its body runs once per distinct argument, not once per call."""
+        if not self.is_heavy(module, call) or self.memoized(module, call):
+            return None
+        return "heavy"
+
+    def memoized(self, module: ModuleInfo, call: ast.Call) -> bool:
+        function = module.enclosing_function(call)
+        if function is None:
+            return False
+        decorators = (d.func if isinstance(d, ast.Call) else d for d in function.decorator_list)
+        return any(self.resolver.qualname(module, d) in CACHING_DECORATORS for d in decorators)
 
     def is_heavy(self, module: ModuleInfo, call: ast.Call) -> bool:
         target = self.resolver.callee_value(module, call)
@@ -102,6 +114,8 @@ def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
             if kind not in SYNC_REQUEST_PATH:
                 continue
         chain = ""
+        if heavy.memoized(ctx.module, call):
+            continue  # computed once per distinct argument, not per request
         if not heavy.is_heavy(ctx.module, call):
             found = _helper_chain(ctx, graph, call, heavy.kind, heavy.leaf)
             if found is None:

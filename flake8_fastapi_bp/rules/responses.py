@@ -176,10 +176,11 @@ def manual_validations(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Rep
             continue
         if parameters is None:
             parameters = _validatable_parameters(ctx, endpoint)
-        test = ParameterTest(ctx, endpoint, parameters)
+        current = parameters - _rewritten_parameters(ctx, endpoint, node)
+        test = ParameterTest(ctx, endpoint, current)
         if not test.reads_only_parameters(node.test):
             continue
-        enclosing = _parameters_of_enclosing_tests(ctx, node, endpoint, parameters)
+        enclosing = _parameters_of_enclosing_tests(ctx, node, endpoint, current)
         if enclosing is not None and len(test.read | enclosing) == 1:
             yield ctx.report("FBP302", node, function=endpoint.name)
 
@@ -216,6 +217,38 @@ def _parameters_of_enclosing_tests(ctx: FileContext, node: ast.If, endpoint: Fun
             found |= test.read
         child = ancestor
     return found
+
+
+def _rewritten_parameters(ctx: FileContext, endpoint: FunctionNode,
+                          check: ast.If) -> set[ast.arg]:
+    """Parameters with an attribute or item set before the check from something else
+    than the parameter itself (``data.members = <rows from the database>``): the check
+    then reads what the endpoint wrote, not only what the client sent. A normalisation
+    of the client's own value (``form.id = form.id.lower()``) keeps it request data."""
+    names: set[str] = set()
+    for node in own_nodes(endpoint):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) \
+                and isinstance(node.ctx, (ast.Store, ast.Del)) and node.lineno < check.lineno:
+            root = _root_name(node)
+            if root is not None and not _derived_from(ctx, node, root):
+                names.add(root)
+    return {arg for arg in endpoint.args.args + endpoint.args.kwonlyargs
+            + endpoint.args.posonlyargs if arg.arg in names}
+
+
+def _derived_from(ctx: FileContext, target: ast.expr, root: str) -> bool:
+    """Is the value assigned to ``target`` computed from ``root`` alone (and literals)?"""
+    statement = next((a for a in ctx.module.ancestors(target) if isinstance(a, ast.stmt)), None)
+    value = statement.value if isinstance(statement, (ast.Assign, ast.AugAssign,
+                                                      ast.AnnAssign)) else None
+    return value is not None and all(n.id == root for n in ast.walk(value)
+                                     if isinstance(n, ast.Name))
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _validatable_parameters(ctx: FileContext, endpoint: FunctionNode) -> set[ast.arg]:
