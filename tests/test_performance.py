@@ -5,9 +5,11 @@ one-walk module index, astroid's caches released, and the FBP_PROFILE phase spli
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from project_helpers import load_file, write_project
 import flake8_fastapi_bp.plugin as plugin_module
 from flake8_fastapi_bp.resolve import infer as infer_module
 from flake8_fastapi_bp.resolve import project as project_module
-from flake8_fastapi_bp.resolve.module import ModuleInfo
+from flake8_fastapi_bp.resolve.module import ModuleInfo, OutlineModule
 
 
 def retained_nodes() -> int:
@@ -72,6 +74,34 @@ def test_a_dropped_index_that_answers_still_hold_comes_back(tmp_path: Path) -> N
     assert definition is not None and definition.module.name == "app.b"
     checked.project.forget({definition.module.path})
     assert checked.project.module("app.b") is definition.module
+
+
+@pytest.mark.parametrize("outline", [True, False], ids=["outline", "whole"])
+def test_a_dropped_index_is_freed_without_the_collector(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outline: bool) -> None:
+    """Between files the plugin freezes whatever survived (``collect_between_files``):
+    the collector never sees those objects again, so an index dropped later must hold no
+    reference cycle, or it would stay in memory for the rest of the run."""
+    monkeypatch.setattr(project_module, "OUTLINE_MIN_CHARS", 0 if outline else 10**9)
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": "from app.b import helper\nhelper()\n",
+        "app/b.py": "import os\n\ndef helper():\n    return os.getcwd()\n\nclass C:\n    pass\n",
+    })
+    checked = load_file(tmp_path, "app/a.py")
+    definition = checked.resolver.definition(checked.module, checked.call("helper"))
+    assert definition is not None
+    assert isinstance(definition.module, OutlineModule) == outline
+    dropped = weakref.ref(definition.module)
+    paths = {path for _, path, _ in checked.project.retained()}
+    del definition
+    gc.disable()
+    try:
+        checked.project.forget(paths)
+        checked.project.forget_dropped()
+        assert dropped() is None
+    finally:
+        gc.enable()
 
 
 def test_module_index_walks_like_iter_child_nodes() -> None:

@@ -115,13 +115,15 @@ class Inference:
             return None
 
 
-def release_project_state() -> None:
+def release_project_state() -> bool:
     """Forget what astroid keeps about the analysed code: modules it built from outside
     the interpreter's own library folders (project modules reached by imports) and its
     inference caches, which hold nodes of every tree ever asked about. The libraries'
-    modules stay: costly to rebuild, and bounded by what the project imports."""
+    modules stay: costly to rebuild, and bounded by what the project imports. Returns
+    whether anything was dropped (astroid trees are reference cycles: garbage for the
+    collector)."""
     if "astroid" not in sys.modules:
-        return  # nothing was ever inferred
+        return False  # nothing was ever inferred
     try:
         import astroid
         from astroid.context import _invalidate_cache
@@ -135,7 +137,8 @@ def release_project_state() -> None:
         _invalidate_cache()
         clear_inference_tip_cache()
     except Exception:  # noqa: BLE001 - an astroid without these helpers keeps its caches
-        return
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Union
@@ -476,13 +477,32 @@ def outline_segments(lines: list[str]) -> list[Segment] | None:
     return segments
 
 
+class _Whole:
+    """Stands for an outline no longer alive: nothing is left to parse."""
+
+    def materialize(self, name: str) -> None:
+        pass
+
+    def complete(self) -> None:
+        pass
+
+
+_WHOLE = _Whole()
+
+
 class _DeferredBindings(dict):
     """The module scope of an outline: a name bound by a waiting def/class is parsed
     before any question about it is answered; walking all names parses all of them."""
 
     def __init__(self, owner: OutlineModule) -> None:
         super().__init__()
-        self.owner = owner
+        # Weak: the module holds its scopes, so a strong link back would make every
+        # outline a reference cycle, left for the (frozen, see plugin.py) collector.
+        self._owner = weakref.ref(owner)
+
+    @property
+    def owner(self) -> OutlineModule | _Whole:
+        return self._owner() or _WHOLE
 
     def __getitem__(self, name: str) -> list[Binding]:
         self.owner.materialize(name)
