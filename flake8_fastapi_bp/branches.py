@@ -25,6 +25,7 @@ Unknown stays unknown: any test these rules cannot decide keeps both branches.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from .resolve.module import FunctionNode, ModuleInfo
@@ -105,18 +106,42 @@ def _literal(node: ast.expr, known: dict[str, object]) -> object:
 
 
 # ----- dead branches ---------------------------------------------------------------------
-def dead_nodes(function: FunctionNode, constants: Constants) -> frozenset[int]:
+@dataclass(frozen=True)
+class Branching:
+    """What deciding a function's branches reads of its own body, gathered in one walk
+    (the call graph asks again for every set of constants a call site passes)."""
+
+    ifs: tuple[ast.If, ...]
+    stores: tuple[tuple[str, int], ...]  # (name, id of the ``Name`` node) of assignments
+
+    @classmethod
+    def of(cls, function: FunctionNode) -> Branching:
+        ifs: list[ast.If] = []
+        stores: list[tuple[str, int]] = []
+        for node in own_nodes(function):
+            if isinstance(node, ast.If):
+                ifs.append(node)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stores.append((node.id, id(node)))
+        return cls(tuple(ifs), tuple(stores))
+
+
+def dead_nodes(function: FunctionNode, constants: Constants,
+               branching: Branching | None = None) -> frozenset[int]:
     """ids of the nodes in branches that ``constants`` rule out. A parameter the live code
     rebinds loses its constant (or its non-literal argument), and the branches are
     decided again without it."""
+    branching = branching or Branching.of(function)
+    if not branching.ifs:
+        return frozenset()
     known = dict(constants)
     opaque = _opaque_parameters(function, known) if known.pop(CALL_SITE[0], None) \
         else set()
     while True:
-        dead = _dead_under(function, known, frozenset(opaque))
+        dead = _dead_under(branching, known, frozenset(opaque))
         if not dead:
             return dead  # less knowledge cannot rule out more
-        stored = _live_stores(function, dead)
+        stored = {name for name, node in branching.stores if node not in dead}
         rebound = {name for name in known if name in stored}
         if not rebound and opaque.isdisjoint(stored):
             return dead
@@ -131,23 +156,17 @@ def _opaque_parameters(function: FunctionNode, known: dict[str, object]) -> set[
     return {param.arg for param in params if param.arg not in known}
 
 
-def _dead_under(function: FunctionNode, known: dict[str, object],
+def _dead_under(branching: Branching, known: dict[str, object],
                 opaque: frozenset[str]) -> frozenset[int]:
     if not known and not opaque:
         return frozenset()
     dead: set[int] = set()
-    for node in _own_statements(function):
-        if isinstance(node, ast.If) and id(node) not in dead:
+    for node in branching.ifs:
+        if id(node) not in dead:
             value = decide(node.test, known, opaque)
             if value is not UNKNOWN:
                 dead.update(_ids(node.orelse if value else node.body))
     return frozenset(dead)
-
-
-def _live_stores(function: FunctionNode, dead: frozenset[int]) -> set[str]:
-    """The names the code outside ``dead`` assigns."""
-    return {n.id for n in own_nodes(function) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Store) and id(n) not in dead}
 
 
 def decide(test: ast.expr, known: dict[str, object],

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from .apis.coroutines import CONVERTING_DECORATORS
-from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Constants, call_constants, dead_nodes,
-                       run_once_nodes)
+from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, call_constants,
+                       dead_nodes, run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
@@ -275,9 +275,13 @@ def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
     return scope.bindings[name.id] if scope is not None else []
 
 
-def _calls(body: ast.AST) -> list[ast.Call]:
-    return sorted((n for n in own_nodes(body) if isinstance(n, ast.Call)),
-                  key=lambda c: (c.lineno, c.col_offset))
+def _calls(module: ModuleInfo, body: FunctionNode) -> list[ast.Call]:
+    """The calls of the function's own body in source order (one walk per function)."""
+    key = ("own-calls", id(body))
+    if key not in module.cache:
+        module.cache[key] = sorted((n for n in own_nodes(body) if isinstance(n, ast.Call)),
+                                   key=lambda c: (c.lineno, c.col_offset))
+    return module.cache[key]  # type: ignore[return-value]
 
 
 def live_calls(module: ModuleInfo, body: FunctionNode, constants: Constants,
@@ -286,11 +290,19 @@ def live_calls(module: ModuleInfo, body: FunctionNode, constants: Constants,
     (``once``: without the run-once code)."""
     key = (f"live-calls:{once}:{constants!r}", id(body))
     if key not in module.cache:
-        calls = _calls(body)
-        skipped = dead_nodes(body, constants) if constants else frozenset()
+        calls = _calls(module, body)
+        skipped = dead_nodes(body, constants, _branching(module, body)) if constants \
+            else frozenset()
         if once:
             skipped = skipped | _run_once(module, body)
         module.cache[key] = [c for c in calls if id(c) not in skipped] if skipped else calls
+    return module.cache[key]  # type: ignore[return-value]
+
+
+def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
+    key = ("branching", id(body))
+    if key not in module.cache:
+        module.cache[key] = Branching.of(body)
     return module.cache[key]  # type: ignore[return-value]
 
 
