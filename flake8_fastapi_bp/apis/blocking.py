@@ -226,6 +226,13 @@ FRESH_NEVER_WAITS: dict[str, frozenset[str]] = {
     "threading.Lock.acquire": frozenset({"threading.Lock", "threading.RLock"}),
 }
 
+# A queue built without a bound (no ``maxsize``, or ``maxsize <= 0``) is never full: the
+# method never waits, whatever its ``block``/``timeout`` say. Method -> such constructors.
+UNBOUNDED_NEVER_WAITS: dict[str, frozenset[str]] = {
+    "queue.Queue.put": frozenset({"queue.Queue"}),
+}
+MAXSIZE = "maxsize"
+
 
 def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None,
                   call: ast.Call | None = None) -> Blocking | None:
