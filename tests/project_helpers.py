@@ -15,7 +15,7 @@ from pathlib import Path
 from flake8_fastapi_bp.fastapi_model import FastAPIModel
 from flake8_fastapi_bp.resolve.infer import Inference
 from flake8_fastapi_bp.resolve.module import FunctionNode, ModuleInfo
-from flake8_fastapi_bp.resolve.names import Resolver
+from flake8_fastapi_bp.resolve.names import Definition, Resolver
 from flake8_fastapi_bp.resolve.project import Project, module_for_file
 
 
@@ -88,3 +88,17 @@ class Checked:
 
 def load_file(root: Path, name: str, inference: Inference | None = None) -> Checked:
     return Checked.load(root / name, inference)
+
+
+def imported_helper(root: Path, helper_module: str) -> tuple[Checked, Definition]:
+    """``app/a.py`` calls ``helper`` imported from ``app/b.py`` (``helper_module``): the
+    checked ``a.py`` and the definition its call resolves to."""
+    write_project(root, {
+        "app/__init__.py": "",
+        "app/a.py": "from app.b import helper\nhelper()\n",
+        "app/b.py": helper_module,
+    })
+    checked = load_file(root, "app/a.py")
+    definition = checked.resolver.definition(checked.module, checked.call("helper"))
+    assert definition is not None and definition.module.name == "app.b"
+    return checked, definition

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixture_runner import fixture_files, run_plugin
-from project_helpers import load_file, write_project
+from project_helpers import imported_helper, write_project
 
 import flake8_fastapi_bp.plugin as plugin_module
 from flake8_fastapi_bp.resolve import infer as infer_module
@@ -64,14 +64,7 @@ def test_dropping_module_indexes_between_files_changes_no_finding(
 def test_a_dropped_index_that_answers_still_hold_comes_back(tmp_path: Path) -> None:
     """One index per file across a release: a kept module's cached answer still points
     into the dropped module, so asking for that module again gives the same object."""
-    write_project(tmp_path, {
-        "app/__init__.py": "",
-        "app/a.py": "from app.b import helper\nhelper()\n",
-        "app/b.py": "def helper():\n    return 1\n",
-    })
-    checked = load_file(tmp_path, "app/a.py")
-    definition = checked.resolver.definition(checked.module, checked.call("helper"))
-    assert definition is not None and definition.module.name == "app.b"
+    checked, definition = imported_helper(tmp_path, "def helper():\n    return 1\n")
     checked.project.forget({definition.module.path})
     assert checked.project.module("app.b") is definition.module
 
@@ -83,14 +76,8 @@ def test_a_dropped_index_is_freed_without_the_collector(
     the collector never sees those objects again, so an index dropped later must hold no
     reference cycle, or it would stay in memory for the rest of the run."""
     monkeypatch.setattr(project_module, "OUTLINE_MIN_CHARS", 0 if outline else 10**9)
-    write_project(tmp_path, {
-        "app/__init__.py": "",
-        "app/a.py": "from app.b import helper\nhelper()\n",
-        "app/b.py": "import os\n\ndef helper():\n    return os.getcwd()\n\nclass C:\n    pass\n",
-    })
-    checked = load_file(tmp_path, "app/a.py")
-    definition = checked.resolver.definition(checked.module, checked.call("helper"))
-    assert definition is not None
+    checked, definition = imported_helper(
+        tmp_path, "import os\n\ndef helper():\n    return os.getcwd()\n\nclass C:\n    pass\n")
     assert isinstance(definition.module, OutlineModule) == outline
     dropped = weakref.ref(definition.module)
     paths = {path for _, path, _ in checked.project.retained()}

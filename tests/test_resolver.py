@@ -17,7 +17,7 @@ from flake8_fastapi_bp.resolve import infer as infer_module
 from flake8_fastapi_bp.resolve import project as project_module
 from flake8_fastapi_bp.resolve.infer import Inference
 from flake8_fastapi_bp.resolve.names import Resolver
-from project_helpers import Checked, load_file, write_project
+from project_helpers import Checked, imported_helper, load_file, write_project
 
 SESSION = "sqlalchemy.orm.Session"
 
@@ -662,14 +662,7 @@ def test_each_module_is_parsed_once_per_process(tmp_path: Path,
 def test_checked_file_shares_the_index_of_an_imported_module(tmp_path: Path) -> None:
     """A file checked after another module imported it is the same ModuleInfo: results
     do not depend on which file flake8 checks first."""
-    write_project(tmp_path, {
-        "app/__init__.py": "",
-        "app/a.py": "from app.b import f\nf()\n",
-        "app/b.py": "def f():\n    return 1\n",
-    })
-    first = load_file(tmp_path, "app/a.py")
-    definition = first.resolver.definition(first.module, first.call("f"))
-    assert definition is not None
+    first, definition = imported_helper(tmp_path, "def helper():\n    return 1\n")
     second = Checked.load(tmp_path / "app/b.py", resolver=first.resolver)
     assert second.module is definition.module
 
