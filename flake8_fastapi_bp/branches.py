@@ -113,17 +113,38 @@ class Branching:
 
     ifs: tuple[ast.If, ...]
     stores: tuple[tuple[str, int], ...]  # (name, id of the ``Name`` node) of assignments
+    persistent: frozenset[str]  # names declared ``global`` or ``nonlocal``
+    blocks: tuple[list[ast.stmt], ...]  # the statement lists that hold an ``if``
 
     @classmethod
     def of(cls, function: FunctionNode) -> Branching:
         ifs: list[ast.If] = []
         stores: list[tuple[str, int]] = []
+        persistent: set[str] = set()
+        blocks: list[list[ast.stmt]] = [function.body]
         for node in own_nodes(function):
             if isinstance(node, ast.If):
                 ifs.append(node)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 stores.append((node.id, id(node)))
-        return cls(tuple(ifs), tuple(stores))
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                persistent.update(node.names)
+            if isinstance(node, ast.stmt) and not isinstance(node, DEFINITIONS):
+                blocks.extend(_inner_blocks(node))
+        return cls(tuple(ifs), tuple(stores), frozenset(persistent),
+                   tuple(b for b in blocks if any(isinstance(s, ast.If) for s in b)))
+
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _inner_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(statement, field, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(statement, "handlers", ()):
+        yield handler.body
 
 
 def dead_nodes(function: FunctionNode, constants: Constants,
@@ -238,13 +259,15 @@ def _decide_affix(test: ast.Call, known: dict[str, object], opaque: frozenset[st
 
 
 # ----- run-once guards -------------------------------------------------------------------
-def run_once_nodes(function: FunctionNode) -> frozenset[int]:
+def run_once_nodes(function: FunctionNode,
+                   branching: Branching | None = None) -> frozenset[int]:
     """ids of the nodes that run once per process or object: the body of
     ``if <flag unset>:`` that sets the flag, and what follows ``if <flag set>: return``
     when it sets the flag."""
-    persistent = _persistent_names(function)
+    branching = branching or Branching.of(function)
+    persistent = branching.persistent
     once: set[int] = set()
-    for block in _blocks(function):
+    for block in branching.blocks:
         for index, statement in enumerate(block):
             if not isinstance(statement, ast.If):
                 continue
@@ -258,7 +281,7 @@ def run_once_nodes(function: FunctionNode) -> frozenset[int]:
     return frozenset(once)
 
 
-def _flag(test: ast.expr, persistent: set[str], unset: bool) -> str | None:
+def _flag(test: ast.expr, persistent: frozenset[str], unset: bool) -> str | None:
     """The flag a test reads: ``not F`` / ``F is None`` (unset) or ``F`` /
     ``F is not None`` (set), F an attribute or a global/nonlocal name."""
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
@@ -292,29 +315,6 @@ def _assigns(statements: Sequence[ast.stmt], flag: str) -> bool:
 
 def _leaves(statements: Sequence[ast.stmt]) -> bool:
     return bool(statements) and isinstance(statements[-1], (ast.Return, ast.Raise))
-
-
-def _persistent_names(function: FunctionNode) -> set[str]:
-    return {name for n in own_nodes(function) if isinstance(n, (ast.Global, ast.Nonlocal))
-            for name in n.names}
-
-
-def _blocks(function: FunctionNode) -> Iterator[list[ast.stmt]]:
-    """Every statement list of the function's own body."""
-    yield function.body
-    for node in _own_statements(function):
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                yield block
-        for handler in getattr(node, "handlers", ()):
-            yield handler.body
-
-
-# ----- walking ---------------------------------------------------------------------------
-def _own_statements(function: FunctionNode) -> Iterator[ast.stmt]:
-    return (n for n in own_nodes(function) if isinstance(n, ast.stmt)
-            and not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
 
 
 def _ids(statements: Sequence[ast.stmt]) -> set[int]:

@@ -309,7 +309,7 @@ def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
 def _run_once(module: ModuleInfo, body: FunctionNode) -> frozenset[int]:
     key = ("run-once", id(body))
     if key not in module.cache:
-        module.cache[key] = run_once_nodes(body)
+        module.cache[key] = run_once_nodes(body, _branching(module, body))
     return module.cache[key]  # type: ignore[return-value]
 
 
