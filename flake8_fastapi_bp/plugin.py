@@ -63,6 +63,9 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         collect_garbage_less_often()
+        # A new flake8 run: hosts that run flake8 again in their own process (editors'
+        # language servers) would otherwise keep every earlier run's frozen cycles.
+        gc.unfreeze()
         try:
             cls.settings = from_namespace(options)
         except OptionError as exc:

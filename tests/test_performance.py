@@ -4,6 +4,7 @@ one-walk module index, astroid's caches released, and the FBP_PROFILE phase spli
 
 from __future__ import annotations
 
+import argparse
 import ast
 import gc
 import os
@@ -89,6 +90,18 @@ def test_a_dropped_index_is_freed_without_the_collector(
         assert dropped() is None
     finally:
         gc.enable()
+
+
+def test_a_new_flake8_run_unfreezes_what_the_last_run_froze(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editors' language servers run flake8 again and again in one process: what one run
+    froze between files must be collectable again once the next run starts, or each run
+    would leave its reference cycles in memory for good."""
+    monkeypatch.setattr(plugin_module.Plugin, "settings", plugin_module.Plugin.settings)
+    plugin_module.collect_between_files(unfreeze=False)
+    assert gc.get_freeze_count() > 0
+    plugin_module.Plugin.parse_options(argparse.Namespace())
+    assert gc.get_freeze_count() == 0
 
 
 def test_module_index_walks_like_iter_child_nodes() -> None:
