@@ -231,7 +231,8 @@ FRESH_NEVER_WAITS: dict[str, frozenset[str]] = {
 UNBOUNDED_NEVER_WAITS: dict[str, frozenset[str]] = {
     "queue.Queue.put": frozenset({"queue.Queue"}),
 }
-MAXSIZE = "maxsize"
+# The bound of those constructors: ``Queue(maxsize=0)``, positional argument 0.
+MAXSIZE = ("maxsize", 0)
 
 
 def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None,
@@ -256,19 +257,20 @@ def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None
 
 def returns_at_once(qualname: str, call: ast.Call) -> bool:
     """Does ``call`` pass an argument with which ``qualname`` does not wait?"""
-    return any(no_wait_matches(no_wait, passed_argument(call, no_wait))
+    return any(no_wait_matches(no_wait, passed_argument(call, no_wait.keyword,
+                                                        no_wait.position))
                for no_wait in RETURNS_AT_ONCE.get(qualname, ()))
 
 
-def passed_argument(call: ast.Call, no_wait: NoWait) -> ast.expr | None:
+def passed_argument(call: ast.Call, keyword: str, position: int | None) -> ast.expr | None:
     """The value given for the argument, by keyword or position (none after a ``*args``)."""
-    value = keyword_value(call, no_wait.keyword)
-    if value is not None or no_wait.position is None:
+    value = keyword_value(call, keyword)
+    if value is not None or position is None:
         return value
-    before = call.args[:no_wait.position + 1]
-    if len(before) <= no_wait.position or any(isinstance(a, ast.Starred) for a in before):
+    before = call.args[:position + 1]
+    if len(before) <= position or any(isinstance(a, ast.Starred) for a in before):
         return None
-    return call.args[no_wait.position]
+    return call.args[position]
 
 
 def no_wait_matches(no_wait: NoWait, value: ast.expr | None) -> bool:

@@ -13,7 +13,8 @@ from typing import Iterator
 
 from ..apis.blocking import (ANY_METHOD, BLOCKING_CALLS, FILE_OPENERS, FRESH_NEVER_WAITS,
                              MAXSIZE, REPLACEMENT_BY_CODE, THREAD_RUNNERS,
-                             UNBOUNDED_NEVER_WAITS, Blocking, blocking_kind)
+                             UNBOUNDED_NEVER_WAITS, Blocking, blocking_kind,
+                             passed_argument)
 from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
 from ..branches import run_once_nodes
 from ..context import FileContext, Report, display_name
@@ -21,7 +22,7 @@ from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
 from ..resolve.names import Definition, Resolver
 from ..settings import Settings
-from ..syntax import keyword_value, written_name
+from ..syntax import written_name
 from ..summaries import (Leaf, call_graph, callable_body, imports_of, is_generator,
                          runs_on_call, written_names)
 
@@ -58,16 +59,17 @@ def waits_on_loop(ctx: FileContext, call: ast.Call, callee: str | None) -> bool:
         return False  # its result is awaited, so the receiver is async: its type is wrong
     if callee in FILE_OPENERS and file_used_only_in_threads(ctx, call):
         return False
-    if callee in UNBOUNDED_NEVER_WAITS and on_unbounded_queue(ctx.resolver, ctx.module, call,
-                                                              callee):
+    if on_unbounded_queue(ctx.resolver, ctx.module, call, callee):
         return False
     return not (callee in FRESH_NEVER_WAITS and acquires_fresh_primitive(ctx, call, callee))
 
 
 def on_unbounded_queue(resolver: Resolver, module: ModuleInfo, call: ast.Call,
-                       callee: str) -> bool:
+                       callee: str | None) -> bool:
     """``jobs = queue.Queue()`` (bound once, no ``maxsize``) then ``jobs.put(item)``: a
     queue without a bound is never full, so ``put`` returns at once."""
+    if callee not in UNBOUNDED_NEVER_WAITS:
+        return False
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     bound = resolver.bound_expression(module, receiver) if receiver is not None else None
     if bound is None or not isinstance(bound[1], ast.Call):
@@ -79,9 +81,9 @@ def on_unbounded_queue(resolver: Resolver, module: ModuleInfo, call: ast.Call,
 
 def not_bounded(constructor: ast.Call) -> bool:
     """No ``maxsize`` given, or a literal one of 0 or less (unbounded by definition)."""
-    given = constructor.args[0] if constructor.args else keyword_value(constructor, MAXSIZE)
-    if given is None:  # unless ``**options`` may hold one
-        return all(keyword.arg is not None for keyword in constructor.keywords)
+    given = passed_argument(constructor, *MAXSIZE)
+    if given is None:  # unless ``*args`` or ``**options`` may hold one
+        return not constructor.args and all(k.arg is not None for k in constructor.keywords)
     if isinstance(given, ast.UnaryOp) and isinstance(given.op, ast.USub):
         given = given.operand  # ``-1``: negative, so unbounded if it is a number at all
         return isinstance(given, ast.Constant) and type(given.value) is int
@@ -200,8 +202,7 @@ def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
             return None
         callee = resolver.callee(module, call)
         found = blocking_kind(callee, extra, call)
-        if found is None or callee in UNBOUNDED_NEVER_WAITS and on_unbounded_queue(
-                resolver, module, call, callee):
+        if found is None or on_unbounded_queue(resolver, module, call, callee):
             return None
         return found.code
 
