@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import ast
 import os
+import weakref
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple
 
 from .apis.coroutines import CONVERTING_DECORATORS
 from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, call_constants,
@@ -41,6 +43,7 @@ from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, call_
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
+from .resolve.project import Project
 
 MAX_DEPTH = 10
 MAX_VISITS = 5_000
@@ -59,12 +62,15 @@ LAZY_WRAPPERS = frozenset({"enumerate", "zip", "map", "filter", "iter", "reverse
 
 @dataclass(frozen=True)
 class Chain:
-    """``names[0]() -> ... -> names[-1]()``; the last one is the leaf call."""
+    """``names[0]() -> ... -> names[-1]()``; the last one is the leaf call, at ``line`` of
+    the file ``path`` (module ``module_name``). It holds no module or AST node, so an
+    answer outlives the module indexes it was found in."""
 
     names: tuple[str, ...]
     label: str
-    module: ModuleInfo
-    leaf: ast.Call
+    path: Path | None
+    module_name: str
+    line: int
 
     @property
     def length(self) -> int:
@@ -73,18 +79,22 @@ class Chain:
 
     def text(self) -> str:
         calls = " -> ".join(f"{name}()" for name in self.names)
-        return f"{calls} ({location(self.module)}:{self.leaf.lineno})"
+        return f"{calls} ({display_location(self.path, self.module_name)}:{self.line})"
 
 
 def location(module: ModuleInfo) -> str:
     """The module's path as flake8 users see it: relative to the working directory."""
-    if module.path is None:
-        return module.name or "?"
+    return display_location(module.path, module.name)
+
+
+def display_location(path: Path | None, module_name: str) -> str:
+    if path is None:
+        return module_name or "?"
     try:
-        relative = os.path.relpath(module.path)
+        relative = os.path.relpath(path)
     except ValueError:
-        return str(module.path)
-    return str(module.path) if relative.startswith("..") else relative
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def callable_body(definition: Definition, awaits: bool = False) -> FunctionNode | None:
@@ -118,23 +128,82 @@ def runs_when_awaited(module: ModuleInfo, call: ast.Call, definition: Definition
         and isinstance(module.parents.get(call), ast.Await)
 
 
+class Function:
+    """A project function as the summaries know it: a key that stays the same when its
+    module is dropped and parsed again, its display name, and weak references to the
+    module and node it was last seen in (found again by position once they are gone)."""
+
+    __slots__ = ("key", "name", "_top", "_path", "_module", "_body", "_pinned")
+
+    def __init__(self, module: ModuleInfo, body: FunctionNode) -> None:
+        # A module that parsing its file again would not give (an editor's buffer that
+        # differs from the file, a module without a file) is pinned: kept alive.
+        self._pinned = None if module.matches_file else module
+        self._path = module.path if module.matches_file else None
+        self.key = function_key(module, body)
+        self.name = _function_name(module, body)
+        self._top = _top_level_name(module, body)
+        self._module = weakref.ref(module)
+        self._body = weakref.ref(body)
+
+    def load(self, project: Project) -> tuple[ModuleInfo, FunctionNode] | None:
+        """The module and node of the function, the module parsed again if need be."""
+        module, body = self._module(), self._body()
+        if module is not None and body is not None:
+            return module, body
+        module = project.module_at(self._path) if self._path is not None else None
+        body = module.function_at(self._top, *self.key[1:]) if module is not None else None
+        if module is None or body is None:
+            return None
+        self._module, self._body = weakref.ref(module), weakref.ref(body)
+        return module, body
+
+
+def function_key(module: ModuleInfo, body: FunctionNode) -> tuple[object, int, int]:
+    identity = module.path if module.matches_file else ("pinned", id(module))
+    return identity, body.lineno, body.col_offset
+
+
+class _Leaf(NamedTuple):
+    """The first leaf call of a function's body, as a chain reports it."""
+
+    name: str
+    label: str
+    path: Path | None
+    module_name: str
+    line: int
+
+
 @dataclass(frozen=True)
 class _Step:
-    module: ModuleInfo
-    body: FunctionNode
+    function: Function
     previous: _Step | None
     constants: Constants = NO_CONSTANTS
 
     @property
-    def key(self) -> tuple[int, Constants]:
-        return id(self.body), self.constants
+    def key(self) -> tuple[object, Constants]:
+        return self.function.key, self.constants
 
 
 class CallGraph:
-    """Shortest chains to leaf calls; per-function facts cached for the process."""
+    """Shortest chains to leaf calls. Each function's facts (its leaf call, its callees)
+    and each answer are kept for the process in compact form, keyed by file and position,
+    so they survive the release of the module indexes they were computed from."""
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
+        self._functions: dict[tuple[object, int, int], Function] = {}
+        self._answers: dict[tuple[object, ...], Chain | None] = {}
+        self._leaves: dict[tuple[object, ...], _Leaf | None] = {}
+        self._edges: dict[tuple[object, ...], tuple[tuple[Function, Constants], ...]] = {}
+
+    def function(self, module: ModuleInfo, body: FunctionNode) -> Function:
+        """The one ``Function`` of ``body`` in this call graph."""
+        key = function_key(module, body)
+        found = self._functions.get(key)
+        if found is None:
+            found = self._functions[key] = Function(module, body)
+        return found
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
               awaits: bool = False, call: ast.Call | None = None,
@@ -151,12 +220,25 @@ class CallGraph:
         constants = NO_CONSTANTS if call is None else call_constants(
             call, body, passes_receiver(definition.module, call, body), FROM_CALL_SITE,
             None if caller is None else (self.resolver, caller))
-        key = (f"chain:{kind}:{depth}:{awaits}:{once}:{constants!r}", id(body))
-        cache = definition.module.cache
-        if key not in cache:
-            start = _Step(definition.module, body, None, constants)
-            cache[key] = self._search(start, kind, leaf, depth, awaits, once)
-        return cache[key]  # type: ignore[return-value]
+        start = _Step(self.function(definition.module, body), None, constants)
+        key = (start.key, kind, depth, awaits, once, repr(constants))
+        if key not in self._answers:
+            self._answers[key] = self._search(start, kind, leaf, depth, awaits, once)
+        return self._answers[key]
+
+    def own_leaf(self, definition: Definition, kind: str,
+                 leaf: Leaf) -> tuple[ast.Call, Chain] | None:
+        """The first leaf call in the function's own body, with its one-step chain."""
+        body = callable_body(definition)
+        if body is None:
+            return None
+        for call in live_calls(definition.module, body, NO_CONSTANTS, False):
+            label = leaf(definition.module, call)
+            if label is not None:
+                module = definition.module
+                return call, Chain((_function_name(module, body), _leaf_name(call)), label,
+                                   module.path, module.name, call.lineno)
+        return None
 
     def _search(self, start: _Step, kind: str, leaf: Leaf, depth: int,
                 awaits: bool, once: bool) -> Chain | None:
@@ -166,47 +248,56 @@ class CallGraph:
             for step in level:
                 found = self._leaf_call(step, kind, leaf, once)
                 if found is not None:
-                    return _chain_to(step, *found)
+                    return _chain_to(step, found)
             if number == depth:
                 break
             following: list[_Step] = []
             for step in level:
-                for callee in self._callees(step, awaits, once):
+                for function, constants in self._callees(step, awaits, once):
+                    callee = _Step(function, step, constants)
                     if callee.key not in seen:
                         seen.add(callee.key)
-                        following.append(_Step(callee.module, callee.body, step,
-                                               callee.constants))
+                        following.append(callee)
             visits += len(following)
             if not following or visits > MAX_VISITS:
                 return None  # nothing more to follow, or a pathological graph: unknown
             level = following
         return None
 
-    def _leaf_call(self, step: _Step, kind: str, leaf: Leaf,
-                   once: bool) -> tuple[ast.Call, str] | None:
+    def _leaf_call(self, step: _Step, kind: str, leaf: Leaf, once: bool) -> _Leaf | None:
         """The first leaf call in the function's own body, in source order."""
-        key = (f"leaf:{kind}:{once}:{step.constants!r}", id(step.body))
-        cache = step.module.cache
-        if key not in cache:
-            cache[key] = None
-            for call in live_calls(step.module, step.body, step.constants, once):
-                label = leaf(step.module, call)
-                if label is not None:
-                    cache[key] = (call, label)
-                    break
-        return cache[key]  # type: ignore[return-value]
+        key = (step.function.key, kind, once, repr(step.constants))
+        if key not in self._leaves:
+            self._leaves[key] = self._find_leaf(step, leaf, once)
+        return self._leaves[key]
 
-    def _callees(self, step: _Step, awaits: bool, once: bool) -> list[_Step]:
-        """Project functions whose body runs when ``step`` runs, in source order."""
-        key = (f"callees:{awaits}:{once}:{step.constants!r}", id(step.body))
-        cache = step.module.cache
-        if key not in cache:
-            cache[key] = list(self._find_callees(step, awaits, once))
-        return cache[key]  # type: ignore[return-value]
+    def _find_leaf(self, step: _Step, leaf: Leaf, once: bool) -> _Leaf | None:
+        loaded = step.function.load(self.resolver.project)
+        if loaded is None:
+            return None
+        module, body = loaded
+        for call in live_calls(module, body, step.constants, once):
+            label = leaf(module, call)
+            if label is not None:
+                return _Leaf(_leaf_name(call), label, module.path, module.name, call.lineno)
+        return None
 
-    def _find_callees(self, step: _Step, awaits: bool, once: bool) -> Iterator[_Step]:
-        module = step.module
-        for call in live_calls(module, step.body, step.constants, once):
+    def _callees(self, step: _Step, awaits: bool,
+                 once: bool) -> tuple[tuple[Function, Constants], ...]:
+        """Project functions whose body runs when ``step`` runs, in source order, with
+        the constants each call passes."""
+        key = (step.function.key, awaits, once, repr(step.constants))
+        if key not in self._edges:
+            self._edges[key] = tuple(self._find_callees(step, awaits, once))
+        return self._edges[key]
+
+    def _find_callees(self, step: _Step, awaits: bool,
+                      once: bool) -> Iterator[tuple[Function, Constants]]:
+        loaded = step.function.load(self.resolver.project)
+        if loaded is None:
+            return
+        module, body = loaded
+        for call in live_calls(module, body, step.constants, once):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
             if not self.may_run_project_code(module, call.func):
@@ -222,7 +313,7 @@ class CallGraph:
                 continue
             constants = call_constants(call, callee, passes_receiver(
                 definition.module, call, callee), step.constants, (self.resolver, module))
-            yield _Step(definition.module, callee, None, constants)
+            yield self.function(definition.module, callee), constants
 
     def _runs_once(self, module: ModuleInfo, function: FunctionNode) -> bool:
         """A memoized function without parameters (``cls`` aside) runs once per process."""
@@ -325,13 +416,23 @@ def passes_receiver(module: ModuleInfo, call: ast.Call, body: FunctionNode) -> b
     return isinstance(call.func, ast.Attribute) and not static
 
 
-def _chain_to(step: _Step, call: ast.Call, label: str) -> Chain:
-    names = [_leaf_name(call)]
+def _chain_to(step: _Step, leaf: _Leaf) -> Chain:
+    names = [leaf.name]
     current: _Step | None = step
     while current is not None:
-        names.append(_function_name(current.module, current.body))
+        names.append(current.function.name)
         current = current.previous
-    return Chain(tuple(reversed(names)), label, step.module, call)
+    return Chain(tuple(reversed(names)), leaf.label, leaf.path, leaf.module_name, leaf.line)
+
+
+def _top_level_name(module: ModuleInfo, body: FunctionNode) -> str:
+    """The name the module binds the outermost def/class holding ``body`` to."""
+    name, node = body.name, module.parents.get(body)
+    while node is not None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            name = node.name
+        node = module.parents.get(node)
+    return name
 
 
 def _function_name(module: ModuleInfo, body: FunctionNode) -> str:

@@ -183,6 +183,70 @@ def test_cycles_end_and_answers_are_cached(tmp_path: Path) -> None:
     assert graph.chain(first, "other-kind", lambda m, c: None, 10) is None
 
 
+LAYERS = {
+    "pkg/__init__.py": "",
+    "pkg/api.py": """
+        from pkg.service import Service
+
+
+        def handle():
+            return Service().run()
+    """,
+    "pkg/service.py": """
+        from pkg.store import load
+
+
+        class Service:
+            def run(self):
+                return load("orders")
+    """,
+    "pkg/store.py": """
+        import time
+
+
+        def load(name):
+            time.sleep(1)
+            return name
+    """,
+}
+
+
+def test_answers_and_facts_outlive_the_module_indexes(tmp_path: Path) -> None:
+    """Summaries are kept per process in compact form: dropping every module index
+    neither loses an answer nor breaks a new question through the kept facts (the
+    functions are found again in the re-parsed modules)."""
+    import gc
+    import weakref
+
+    from flake8_fastapi_bp.resolve.project import release_modules
+
+    module, resolver = load(write_project(tmp_path / "layers", LAYERS) / "pkg" / "api.py")
+    asked: list[str] = []
+
+    def sleeps(leaf_module, call):
+        asked.append(leaf_module.name)
+        return "sleep" if ast.unparse(call.func) == "time.sleep" else None
+
+    def sleeps_again(leaf_module, call):
+        return "again" if ast.unparse(call.func) == "time.sleep" else None
+
+    graph = call_graph(resolver)
+    handle = definition_of(module, "handle")
+    found = graph.chain(handle, "test-layers", sleeps, 3)
+    assert found is not None and found.names == ("handle", "Service.run", "load", "time.sleep")
+    store = weakref.ref(resolver.project.module("pkg.store"))
+    assert release_modules(budget=0)
+    gc.collect()
+    assert store() is None  # the index is gone: only the compact facts remain
+    seen = len(asked)
+    assert graph.chain(handle, "test-layers", sleeps, 3) == found
+    assert len(asked) == seen
+    again = graph.chain(handle, "test-layers-2", sleeps_again, 3)
+    assert again is not None and again.names == found.names and again.label == "again"
+    assert (again.path, again.line) == (found.path, found.line) == (
+        tmp_path / "layers" / "pkg" / "store.py", 5)
+
+
 def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The name pre-filters rely on the project text scan; when the scan stops at its

@@ -67,6 +67,9 @@ class ModuleInfo:
         self.name = name
         self.is_package = is_package
         self.lines = lines
+        # False for a checked buffer that differs from its file (an editor's unsaved
+        # text): parsing ``path`` again would not give this module.
+        self.matches_file = path is not None
         self.parents: dict[ast.AST, ast.AST] = {}
         # Scope of a def/class/lambda/module node (ask by node; ``all_scopes`` for all).
         self.scopes: dict[ast.AST, Scope] = {}
@@ -177,6 +180,16 @@ class ModuleInfo:
 
     def top_level(self, name: str) -> list[Binding]:
         return self.module_scope.bindings.get(name, [])
+
+    def function_at(self, top: str, line: int, column: int) -> FunctionNode | None:
+        """The def at ``line``:``column`` inside the module-level def or class ``top``."""
+        for binding in self.top_level(top):
+            if isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for node in ast.walk(binding.node):
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                            and node.lineno == line and node.col_offset == column:
+                        return node
+        return None
 
 
 _DEFINED_NAME = re.compile(r"\b(?:def|class)[ \t]+(\w+)")

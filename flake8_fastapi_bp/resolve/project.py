@@ -465,4 +465,6 @@ def module_for_file(path: Path, tree: ast.Module, lines: list[str] | None,
     if register and (lines is None or _shared_with_lookups(
             path, "".join(lines).lstrip("\ufeff"), tree)):
         project.register(info)
+    else:
+        info.matches_file = False
     return project, info

@@ -89,8 +89,8 @@ def _print_in_helper(ctx: FileContext,
         name = f"{owner.name}.{node.name}" if isinstance(owner, ast.ClassDef) else node.name
         found = (name, module, printed) if printed is not None else None
     else:
-        chain = call_graph(ctx.resolver).chain(definition, "FBP601", leaf, depth=1)
-        found = (chain.names[0], chain.module, chain.leaf) if chain is not None else None
+        own = call_graph(ctx.resolver).own_leaf(definition, "FBP601", leaf)
+        found = (own[1].names[0], module, own[0]) if own is not None else None
     if found is None or _is_request_path_elsewhere(ctx, found[1], found[2]):
         return None
     return found

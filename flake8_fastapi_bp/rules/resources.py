@@ -207,14 +207,15 @@ def calls_without_timeout(ctx: FileContext, roles: Roles) -> Iterator[Report]:
         definition = ctx.definition(call)
         if definition is None or kind == "lifespan":
             continue
-        chain = graph.chain(definition, "FBP403", leaf, depth=1)
-        if chain is not None:
-            yield helper_report(ctx, call, chain)
+        found = graph.own_leaf(definition, "FBP403", leaf)
+        if found is not None:
+            yield helper_report(ctx, call, definition.module, *found)
 
 
-def helper_report(ctx: FileContext, call: ast.Call, chain: Chain) -> Report:
-    """Reported at the helper's call, naming the call inside it."""
-    leaf_callee = ctx.resolver.callee(chain.module, chain.leaf) or ""
+def helper_report(ctx: FileContext, call: ast.Call, module: ModuleInfo, inner: ast.Call,
+                  chain: Chain) -> Report:
+    """Reported at the helper's call, naming the call inside it (``inner``, in ``module``)."""
+    leaf_callee = ctx.resolver.callee(module, inner) or ""
     fix = OUTBOUND_CALLS[leaf_callee].fix if leaf_callee in OUTBOUND_CALLS else "`timeout=`"
     problem = f"calls {chain.names[-1]}() which {GAPS[chain.label]} ({chain.text()})"
     return ctx.report("FBP403", call, call=display_name(call.func), problem=problem, fix=fix)
