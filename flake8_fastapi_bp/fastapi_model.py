@@ -18,7 +18,7 @@ from pathlib import Path
 from .syntax import keyword_value as _keyword
 from .syntax import written_name as _simple_name
 from .phases import timed
-from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
+from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo, defined_in_text
 from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
 from .resolve.project import Project
 
@@ -41,10 +41,16 @@ FRAMEWORK_PARAMETERS = frozenset({
     "starlette.responses.Response", "starlette.background.BackgroundTasks",
     "fastapi.security.SecurityScopes", "fastapi.security.oauth2.SecurityScopes",
 })
+# Each pattern starts with its keyword and checks the word boundary before it after it
+# (``Depends(?<!\wDepends)``): ``re`` then jumps to the keyword (see module.defined_in_text).
+_CALLED_WITH = r"(?<!\w{0})\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"
 _REFERENCE = {
-    "dependency": re.compile(r"\b(?:Depends|Security)\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"),
-    "task": re.compile(r"\b(?:add_task|BackgroundTask)\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"),
-    "lifespan": re.compile(r"\blifespan(?:_context)?\s*=\s*(?:[\w.]*\.)?(\w+)\b(?!\s*[(.\[])"),
+    "dependency": tuple(re.compile(name + _CALLED_WITH.format(name))
+                        for name in ("Depends", "Security")),
+    "task": tuple(re.compile(name + _CALLED_WITH.format(name))
+                  for name in ("add_task", "BackgroundTask")),
+    "lifespan": (re.compile(r"lifespan(?<!\wlifespan)(?:_context)?\s*=\s*(?:[\w.]*\.)?(\w+)\b"
+                            r"(?!\s*[(.\[])"),),
 }
 _REFERENCE_HINTS = {"dependency": ("Depends", "Security"), "task": ("ask(",),
                     "lifespan": ("lifespan",)}
@@ -371,8 +377,7 @@ class ProjectReferences:
 
 _REFERENCES: dict[Path, ProjectReferences] = {}
 _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
-_ASYNC_DEF = re.compile(r"\basync[ \t]+def[ \t]+(\w+)")
-_ANY_DEF = re.compile(r"\b(?:def|class)[ \t]+(\w+)")
+_ASYNC_DEF = re.compile(r"async(?<!\wasync)[ \t]+def[ \t]+(\w+)")
 # ``get_db = get_session`` at module level: a name that may stand for a project function.
 _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
@@ -396,15 +401,15 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     defined = set(_TOP_LEVEL_DEF.findall(text))
     if "async" in text:
         into.async_defs.update(_ASYNC_DEF.findall(text))
-    into.defined_names.update(_ANY_DEF.findall(text))
+    into.defined_names.update(defined_in_text(text))
     into.defined_names.update(_NAME_ALIAS.findall(text))
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None
-    for kind, pattern in _REFERENCE.items():
+    for kind, patterns in _REFERENCE.items():
         if not any(hint in text for hint in _REFERENCE_HINTS[kind]):
             continue
-        for name in set(pattern.findall(text)):
+        for name in {found for pattern in patterns for found in pattern.findall(text)}:
             if words is None:
                 words = frozenset(re.findall(r"\w+", " ".join(_IMPORT.findall(text))))
             into.by_kind[kind].setdefault(name, []).append(

@@ -118,7 +118,7 @@ class ModuleInfo:
         key = ("defined-names", 0)
         if key not in self.cache:
             if self.lines is not None:
-                names = frozenset(_DEFINED_NAME.findall("".join(self.lines)))
+                names = frozenset(defined_in_text("".join(self.lines)))
             else:
                 names = frozenset(node.name for node in (*self.functions, *self.classes))
             self.cache[key] = names
@@ -192,7 +192,18 @@ class ModuleInfo:
         return None
 
 
-_DEFINED_NAME = re.compile(r"\b(?:def|class)[ \t]+(\w+)")
+# Text scans: each pattern starts with its keyword so that ``re`` can jump to it (a
+# leading ``\b`` or alternation makes it try every position: 20-40x slower); the
+# lookbehind after the keyword is the word boundary before it.
+_DEF_NAME = re.compile(r"def(?<!\wdef)[ \t]+(\w+)")
+_CLASS_NAME = re.compile(r"class(?<!\wclass)[ \t]+(\w+)")
+
+
+def defined_in_text(text: str) -> set[str]:
+    """Names given to a def or class anywhere in ``text`` (comments, strings included)."""
+    return {*_DEF_NAME.findall(text), *_CLASS_NAME.findall(text)}
+
+
 _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\w+)[\w.]*[ \t]+import\b|import[ \t]+([^\n#;]+))",
                           re.M)
 
