@@ -198,7 +198,7 @@ def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
     names = BLOCKING_NAMES | frozenset(name.rpartition(".")[2] for name in extra)
 
     def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
-        if not may_block(module, call, names):
+        if not may_block(resolver, module, call, names):
             return None
         callee = resolver.callee(module, call)
         found = blocking_kind(callee, extra, call)
@@ -210,15 +210,19 @@ def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
     return "blocking:" + ",".join(f"{n}={c}" for n, c in sorted(settings.blocking_calls)), leaf
 
 
-def may_block(module: ModuleInfo, call: ast.Call, names: frozenset[str]) -> bool:
+def may_block(resolver: Resolver, module: ModuleInfo, call: ast.Call,
+              names: frozenset[str]) -> bool:
     """Could ``call`` be a FBP101-106 call? A syntactic test that saves resolving (and
     loading the modules behind) the many calls of a helper that cannot block: the name
-    as written or as imported is a blocking API's name, or the receiver may be a client
-    whose every method blocks (``ANY_METHOD``: boto3), which needs boto3 imported here or
-    a value imported from elsewhere."""
+    as written or as imported is a blocking API's name, or it is imported from a module
+    of the project (which may re-export one under another name: ``nap = time.sleep``),
+    or the receiver may be a client whose every method blocks (``ANY_METHOD``: boto3),
+    which needs boto3 imported here or a value imported from elsewhere."""
     func = call.func
     if isinstance(func, ast.Name):
-        return not names.isdisjoint(written_names(module, func))
+        return not names.isdisjoint(written_names(module, func)) or any(
+            resolver.project.find(binding.target.rpartition(".")[0]) is not None
+            for binding in imports_of(module, func))
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr in names or not ANY_METHOD_ROOTS.isdisjoint(module.imported_roots()):
