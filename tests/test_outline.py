@@ -98,6 +98,26 @@ def test_a_completed_outline_is_the_whole_index(path: Path) -> None:
     assert shape(outline) == shape(whole)
 
 
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_an_outline_completed_from_the_checked_tree_takes_its_defs(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checked file may be an outline a lookup built earlier: flake8's whole parse of
+    the same text completes it, giving the whole index, and no def is parsed again."""
+    source = path.read_text(encoding="utf-8")
+    whole = ModuleInfo(ast.parse(source), path, "m", False, source.splitlines(True))
+    outline = OutlineModule.build(source, path, "m", False)
+    if outline is None:
+        pytest.skip("no def or class to wait")
+    checked = ast.parse(source)
+    eager = {id(node) for node in outline.tree.body}  # e.g. a def that writes a global
+    monkeypatch.setattr(OutlineModule, "_parse", lambda self, segment: pytest.fail(
+        f"parsed {segment.name} again"))
+    outline.complete_from(checked)
+    assert shape(outline) == shape(whole)
+    taken = {id(node) for node in checked.body}
+    assert all(id(node) in taken or id(node) in eager for node in outline.tree.body)
+
+
 def test_every_fixture_reports_the_same_with_every_module_an_outline() -> None:
     """The fixtures (multi-module projects included) with every other module read as an
     outline, in a fresh process so that no module was parsed whole before."""

@@ -596,38 +596,55 @@ class OutlineModule(ModuleInfo):
     def _module_scope_bindings(self) -> dict[str, list[Binding]]:
         return _DeferredBindings(self)
 
-    def materialize(self, name: str) -> None:
+    def materialize(self, name: str,
+                    parsed: dict[int, ast.stmt] | None = None) -> None:
+        """Index the waiting defs/classes named ``name`` (``parsed``: statements of a
+        whole parse of the same text by first line, taken instead of parsing again)."""
         segments = self._pending.pop(name, None)
         if segments:
             for segment in segments:
-                self._add(segment)
+                self._add(segment, parsed.get(segment.start + 1) if parsed else None)
             bindings = dict.get(self.module_scope.bindings, name)
             if bindings:
                 bindings.sort(key=_position)
 
     def complete(self) -> None:
+        self.complete_from(None)
+
+    def complete_from(self, tree: ast.Module | None) -> None:
+        """Index every waiting def/class; ``tree``: a whole parse of the same text (the
+        checked file's, which flake8 has parsed already) to take them from."""
         if not self._pending:
             return
+        parsed = {_first_line(node): node for node in tree.body
+                  if isinstance(node, (*FUNCTION_TYPES, ast.ClassDef))} if tree else None
         for name in list(self._pending):
-            self.materialize(name)
+            self.materialize(name, parsed)
         self._reorder()
 
-    def _add(self, segment: Segment) -> None:
+    def _add(self, segment: Segment, parsed: ast.stmt | None = None) -> None:
+        """Index the def/class of ``segment`` (``parsed``: its statement, if at hand)."""
+        statement = parsed if getattr(parsed, "name", None) == segment.name \
+            else self._parse(segment)
+        if statement is None:
+            return  # read as something it is not: the module lacks this one def
+        self.tree.body.insert(bisect.bisect(self.tree.body, _position_key(statement),
+                                            key=_position_key), statement)
+        before = len(self.parents)
+        indexer = _Indexer(self)
+        indexer.declared_elsewhere(indexer.add_statement(statement))
+        GROWN_NODES[0] += len(self.parents) - before
+
+    def _parse(self, segment: Segment) -> ast.stmt | None:
         assert self.lines is not None
         text = "\n" * segment.start + "".join(self.lines[segment.start:segment.end])
         try:
             body = ast.parse(text).body
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            return  # read as something it is not: the module lacks this one def
+            return None
         if len(body) != 1 or getattr(body[0], "name", None) != segment.name:
-            return
-        statement = body[0]
-        positions = [_position_key(node) for node in self.tree.body]
-        self.tree.body.insert(bisect.bisect(positions, _position_key(statement)), statement)
-        before = len(self.parents)
-        indexer = _Indexer(self)
-        indexer.declared_elsewhere(indexer.add_statement(statement))
-        GROWN_NODES[0] += len(self.parents) - before
+            return None
+        return body[0]
 
     def _reorder(self) -> None:
         """Calls, functions and classes in the order a whole parse would list them."""
@@ -635,6 +652,11 @@ class OutlineModule(ModuleInfo):
         self._calls.sort(key=order.__getitem__)
         self._functions.sort(key=order.__getitem__)
         self._classes.sort(key=order.__getitem__)
+
+
+def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+    """The line of the statement's first decorator, else of its ``def``/``class``."""
+    return min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
 
 
 def _position_key(node: ast.AST) -> tuple[int, int]:

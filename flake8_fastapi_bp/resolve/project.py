@@ -459,6 +459,8 @@ def module_for_file(path: Path, tree: ast.Module, lines: list[str] | None,
     project = project_for(path)
     known = project.checked_module(path, tree, lines)
     if known is not None:
+        if isinstance(known, OutlineModule):
+            known.complete_from(tree)  # the rules read all of it: take flake8's parse
         return project, known
     name, is_package = project.checked_name(path)
     info = ModuleInfo(tree, path, name, is_package, lines)
