@@ -384,6 +384,11 @@ _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\
                      re.M)
 
 
+def forget_references() -> None:
+    """A new run: the project texts may have changed since they were scanned."""
+    _REFERENCES.clear()
+
+
 @timed("import-scan")
 def project_references(project: Project) -> ProjectReferences:
     """Names used as dependencies / background tasks anywhere in the project (text scan)."""

@@ -18,8 +18,10 @@ from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
 from .resolve.infer import Inference, release_project_state
 from .resolve.names import Resolver
-from .resolve.project import Project, module_for_file, release_modules
+from .fastapi_model import forget_references
+from .resolve.project import Project, forget_projects, module_for_file, release_modules
 from .rules import FAMILIES
+from .summaries import forget_call_graphs
 from .settings import OptionError, Settings, add_options, from_namespace
 
 PROFILE = phases.ENABLED
@@ -63,9 +65,7 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         collect_garbage_less_often()
-        # A new flake8 run: hosts that run flake8 again in their own process (editors'
-        # language servers) would otherwise keep every earlier run's frozen cycles.
-        gc.unfreeze()
+        start_run()
         try:
             cls.settings = from_namespace(options)
         except OptionError as exc:
@@ -115,6 +115,19 @@ class Plugin:
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
         project, module = module_for_file(path, self.tree, self.lines, register=True)
         return FileContext(module, project, resolver_for(project), self.settings)
+
+
+def start_run() -> None:
+    """A new flake8 run. Hosts that run flake8 again in their own process (editors'
+    language servers, after each save) would otherwise keep what earlier runs learned of
+    files that may have changed since (caching is per run, as for the command line),
+    and every earlier run's frozen cycles."""
+    forget_projects()
+    _RESOLVERS.clear()  # keyed by the id of a project: forgotten with the projects
+    forget_call_graphs()
+    forget_references()
+    release_project_state()
+    gc.unfreeze()
 
 
 # The module indexes are hundreds of thousands of long-lived objects: with the default

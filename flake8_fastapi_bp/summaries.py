@@ -498,6 +498,11 @@ def _iterated_on_the_spot(module: ModuleInfo, call: ast.Call) -> bool:
 _GRAPHS: dict[int, CallGraph] = {}
 
 
+def forget_call_graphs() -> None:
+    """A new run: the graphs' facts describe files that may have changed since."""
+    _GRAPHS.clear()
+
+
 def call_graph(resolver: Resolver) -> CallGraph:
     """One call graph per resolver (per project) per process."""
     if id(resolver) not in _GRAPHS:

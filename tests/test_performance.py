@@ -104,6 +104,33 @@ def test_a_new_flake8_run_unfreezes_what_the_last_run_froze(
     assert gc.get_freeze_count() == 0
 
 
+def test_a_new_flake8_run_sees_the_files_as_they_are_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language server runs flake8 again after each save, in the same process: the next
+    run must not answer from an earlier run's index of a module edited since."""
+    from project_helpers import write_project
+
+    monkeypatch.setattr(plugin_module.Plugin, "settings", plugin_module.Plugin.settings)
+    root = write_project(tmp_path / "edited", {
+        "app/__init__.py": "",
+        "app/helpers.py": "def settle():\n    return 1\n",
+        "app/api.py": "from app.helpers import settle\n\n\n"
+                      "async def endpoint():\n    settle()\n",
+    })
+    api = root / "app" / "api.py"
+
+    def codes() -> list[str]:
+        source = api.read_text(encoding="utf-8")
+        plugin = plugin_module.Plugin(ast.parse(source), str(api), source.splitlines(True))
+        return [text.split()[0] for _, _, text, _ in plugin.run()]
+
+    assert codes() == []
+    (root / "app" / "helpers.py").write_text(
+        "import time\n\n\ndef settle():\n    time.sleep(1)\n", encoding="utf-8")
+    plugin_module.Plugin.parse_options(argparse.Namespace())
+    assert codes() == ["FBP107"]
+
+
 def test_module_index_walks_like_iter_child_nodes() -> None:
     """The inlined walk of ``_Indexer`` visits nodes in ``ast.iter_child_nodes`` stack
     order (rules rely on the order of ``calls``) and records every parent."""

@@ -449,6 +449,19 @@ def project_for(path: Path) -> Project:
     return _PROJECTS[unique]
 
 
+def forget_projects() -> None:
+    """Forget every project, module index and file read so far: a new flake8 run in the
+    same process (an editor's language server) must see the files as they are now."""
+    from .requirements import forget_requirements
+
+    _PROJECTS.clear()
+    _SOURCES.clear()
+    _RETAINED[0] = 0
+    GROWN_NODES[0] = 0
+    _marker_root.cache_clear()
+    forget_requirements()
+
+
 def module_for_file(path: Path, tree: ast.Module, lines: list[str] | None,
                     register: bool) -> tuple[Project, ModuleInfo]:
     """Index the checked file; ``register`` shares it with cross-module lookups.

@@ -51,6 +51,10 @@ def _lowest(specifiers: tuple[str, ...]) -> Version | None:
     return min(bound for bound in bounds if bound is not None)
 
 
+def forget_requirements() -> None:
+    _specifiers.cache_clear()
+
+
 @lru_cache(maxsize=1024)
 def _specifiers(root: Path, distribution: str) -> tuple[str, ...]:
     found: list[str] = []
