@@ -89,6 +89,8 @@ class Plugin:
         found: list[Report] = []
         failure: Exception | None = None
         for family in FAMILIES:
+            if not self.settings.wants(*family.CODES):
+                continue
             if PROFILE:
                 phases.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
             try:

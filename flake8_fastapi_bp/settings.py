@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .apis.types import canonical
+from .messages import RULES
 
 BLOCKING_CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -24,6 +25,12 @@ class Settings:
     blocking_calls: tuple[tuple[str, str], ...] = ()
     secret_names: re.Pattern[str] | None = None
     base_models: frozenset[str] = frozenset()
+    # Codes this run's select/ignore settings never report: their rules need not run.
+    not_reported: frozenset[str] = frozenset()
+
+    def wants(self, *codes: str) -> bool:
+        """Is any of ``codes`` reported in this run?"""
+        return not self.not_reported.issuperset(codes)
 
 
 def add_options(manager: Any) -> None:
@@ -105,4 +112,20 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
         blocking_calls=_blocking_calls(getattr(options, "fbp_blocking_calls", "")),
         secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
         base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),
+        not_reported=codes_not_reported(options),
     )
+
+
+def codes_not_reported(options: argparse.Namespace | Any) -> frozenset[str]:
+    """The FBP codes flake8's ``select``/``ignore`` settings (default-off codes included)
+    leave out of this run, as flake8's own decision engine sees them; per-file ignores
+    and ``noqa`` are applied later by flake8. Empty when the engine cannot tell (options
+    built by hand, another flake8): then every rule runs."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(code for code in RULES if code != "FBP000"
+                         and engine.decision_for(code) is Decision.Ignored)
+    except Exception:  # noqa: BLE001 - an internal flake8 API: never fail a run over it
+        return frozenset()

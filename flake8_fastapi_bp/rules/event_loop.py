@@ -36,7 +36,8 @@ THREAD_RUNNER_NAMES = frozenset(name.rpartition(".")[2] for name in THREAD_RUNNE
 
 def check(ctx: FileContext) -> Iterator[Report]:
     yield from blocking_calls(ctx)
-    yield from blocking_helpers(ctx)
+    if ctx.settings.wants("FBP107"):  # the call graph: skipped when nobody reads it
+        yield from blocking_helpers(ctx)
     yield from nested_event_loops(ctx)
 
 

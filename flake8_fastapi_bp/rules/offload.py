@@ -40,9 +40,12 @@ RETRYING = "retries through a retry decorator"
 
 def check(ctx: FileContext) -> Iterator[Report]:
     heavy = HeavyCalls(ctx.resolver, ctx.settings.heavy_calls)
-    yield from heavy_calls(ctx, heavy)
-    yield from fragile_background_tasks(ctx, heavy)
-    yield from inline_notifications(ctx)
+    if ctx.settings.wants("FBP201", "FBP202"):
+        yield from heavy_calls(ctx, heavy)
+    if ctx.settings.wants("FBP203"):
+        yield from fragile_background_tasks(ctx, heavy)
+    if ctx.settings.wants("FBP204"):
+        yield from inline_notifications(ctx)
 
 
 # ----- FBP201 / FBP202 --------------------------------------------------------------------
@@ -109,7 +112,12 @@ def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
         if function is None:
             continue
         kind = None
-        if not isinstance(function, ast.AsyncFunctionDef):
+        if isinstance(function, ast.AsyncFunctionDef):
+            if not ctx.settings.wants("FBP201"):
+                continue
+        elif not ctx.settings.wants("FBP202"):
+            continue  # default-off: the sync request path is only read when selected
+        else:
             kind = ctx.fastapi.kind(function)
             if kind not in SYNC_REQUEST_PATH:
                 continue
