@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections import deque
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -752,7 +753,7 @@ def _self_assignments(module: ModuleInfo,
     if found is None:
         index: dict[str, list[ast.Assign | ast.AnnAssign]] = {}
         for method in sorted(_methods(classdef), key=lambda m: m.name != "__init__"):
-            for node in ast.walk(method):
+            for node in walk(method):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     for attr in dict.fromkeys(_self_attr(t) for t in targets):
@@ -789,6 +790,24 @@ def _is_classmethod(function: FunctionNode) -> bool:
 
 
 _OWN_BODY_ENDS = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
+
+
+def walk(root: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` (same order) without the ``Load``/``Store``/``Del`` markers, reading
+    the fields inline like ``own_nodes``."""
+    todo = deque([root])
+    append, popleft, node_type, contexts = todo.append, todo.popleft, ast.AST, _CONTEXTS
+    while todo:
+        node = popleft()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        append(item)
+            elif isinstance(value, node_type) and type(value) not in contexts:
+                append(value)
+        yield node
 
 
 def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
