@@ -7,7 +7,7 @@ FBP204 (mail sent by a helper), FBP403 (helpers without timeouts).
 A chain is found breadth-first, so it is the shortest one (ties: the earliest call in
 source order), explored at most ``MAX_DEPTH`` project functions deep; cycles and
 recursion end because a function is visited once per search. What each function calls
-and its first leaf call are computed once per function per process; each answer is
+and its first leaf call are computed once per function per flake8 run; each answer is
 cached per (function, kind, depth). A ``kind`` names one ``leaf`` test: callers must use
 a different kind for a different test.
 
@@ -187,7 +187,7 @@ class _Step:
 
 class CallGraph:
     """Shortest chains to leaf calls. Each function's facts (its leaf call, its callees)
-    and each answer are kept for the process in compact form, keyed by file and position,
+    and each answer are kept for the run in compact form, keyed by file and position,
     so they survive the release of the module indexes they were computed from."""
 
     def __init__(self, resolver: Resolver) -> None:
@@ -504,7 +504,7 @@ def forget_call_graphs() -> None:
 
 
 def call_graph(resolver: Resolver) -> CallGraph:
-    """One call graph per resolver (per project) per process."""
+    """One call graph per resolver (per project) per run."""
     if id(resolver) not in _GRAPHS:
         _GRAPHS[id(resolver)] = CallGraph(resolver)
     return _GRAPHS[id(resolver)]
