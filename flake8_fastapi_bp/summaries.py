@@ -135,12 +135,13 @@ class Function:
 
     __slots__ = ("key", "name", "_top", "_path", "_module", "_body", "_pinned")
 
-    def __init__(self, module: ModuleInfo, body: FunctionNode) -> None:
+    def __init__(self, module: ModuleInfo, body: FunctionNode,
+                 key: tuple[object, int, int]) -> None:
         # A module that parsing its file again would not give (an editor's buffer that
         # differs from the file, a module without a file) is pinned: kept alive.
         self._pinned = None if module.matches_file else module
         self._path = module.path if module.matches_file else None
-        self.key = function_key(module, body)
+        self.key = key  # function_key(module, body)
         self.name = _function_name(module, body)
         self._top = _top_level_name(module, body)
         self._module = weakref.ref(module)
@@ -202,7 +203,7 @@ class CallGraph:
         key = function_key(module, body)
         found = self._functions.get(key)
         if found is None:
-            found = self._functions[key] = Function(module, body)
+            found = self._functions[key] = Function(module, body, key)
         return found
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,

@@ -15,7 +15,7 @@ import ast
 import builtins
 from collections import deque
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
 from ..phases import timed
@@ -792,45 +792,41 @@ def _is_classmethod(function: FunctionNode) -> bool:
 _OWN_BODY_ENDS = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
 
 
+def _push_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
+    """``append`` each child of ``node`` in ``ast.iter_child_nodes`` order, leaving out the
+    ``Load``/``Store``/``Del`` markers. The fields are read in one plain call: the two
+    generators of ``iter_child_nodes`` made the walks below twice as slow, and they run
+    for every function the rules and the call graph look at."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    append(item)
+        elif isinstance(value, ast.AST) and type(value) not in _CONTEXTS:
+            append(value)
+
+
 def walk(root: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` (same order) without the ``Load``/``Store``/``Del`` markers, reading
-    the fields inline like ``own_nodes``."""
+    """``ast.walk`` (same order) without the ``Load``/``Store``/``Del`` markers."""
     todo = deque([root])
-    append, popleft, node_type, contexts = todo.append, todo.popleft, ast.AST, _CONTEXTS
     while todo:
-        node = popleft()
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, node_type):
-                        append(item)
-            elif isinstance(value, node_type) and type(value) not in contexts:
-                append(value)
+        node = todo.popleft()
+        _push_children(node, todo.append)
         yield node
 
 
 def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
     """Nodes of a function body, not descending into nested def/class/lambda, in
     ``ast.iter_child_nodes`` stack order; the ``Load``/``Store``/``Del`` markers are left
-    out. (The fields are read inline: the generators of ``iter_child_nodes`` made this
-    walk, run for every function the rules and the call graph look at, twice as slow.)"""
+    out."""
     stack = list(ast.iter_child_nodes(function)) if not isinstance(function, FUNCTION_TYPES) \
         else list(function.body)
-    append, pop, node_type, contexts = stack.append, stack.pop, ast.AST, _CONTEXTS
     while stack:
-        node = pop()
+        node = stack.pop()
         yield node
-        if isinstance(node, _OWN_BODY_ENDS):
-            continue
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, node_type):
-                        append(item)
-            elif isinstance(value, node_type) and type(value) not in contexts:
-                append(value)
+        if not isinstance(node, _OWN_BODY_ENDS):
+            _push_children(node, stack.append)
 
 
 def _is_generator(function: FunctionNode) -> bool:
