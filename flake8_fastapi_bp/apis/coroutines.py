@@ -47,6 +47,19 @@ COROUTINE_CALLS: frozenset[str] = frozenset({
     *_methods("starlette.websockets.WebSocket",
               "accept close receive receive_text receive_bytes receive_json send send_text "
               "send_bytes send_json"),
+    *_methods("aiohttp.ClientSession", "get post put patch delete head options request "
+                                       "ws_connect close"),
+    *_methods("aiohttp.ClientResponse", "json text read"),
+    # aiofiles: the file ``aiofiles.open`` gives (``async with ... as f``)
+    *_methods("aiofiles.AsyncFile", "read readline readlines write writelines seek tell "
+                                    "flush truncate close"),
+    # encode/databases (older FastAPI tutorials), aiosqlite
+    *_methods("databases.Database", "connect disconnect execute execute_many fetch_all "
+                                    "fetch_one fetch_val"),
+    "aiosqlite.connect",
+    *_methods("aiosqlite.Connection", "execute executemany executescript commit rollback "
+                                      "close cursor"),
+    *_methods("aiosqlite.Cursor", "execute executemany fetchone fetchall fetchmany close"),
     # SQLAlchemy asyncio
     *_methods("sqlalchemy.ext.asyncio.AsyncSession", _ASYNC_SESSION),
     *_methods("sqlalchemy.ext.asyncio.AsyncConnection", _ASYNC_CONNECTION),

@@ -42,16 +42,34 @@ def check(ctx: FileContext) -> Iterator[Report]:
 
 
 def blocking_calls(ctx: FileContext) -> Iterator[Report]:
-    """FBP101-106: a blocking call written directly in an async function."""
+    """FBP101-106: a blocking call written directly in an async function. A call made on
+    the result of one with the same code (``con.execute(q).fetchall()``) is the same
+    wait as far as the reader is concerned: only the first one is reported."""
     extra = extra_blocking_calls(ctx.settings)
+    found: dict[ast.Call, tuple[Blocking, ast.AsyncFunctionDef]] = {}
     for call, function in ctx.calls_in_async_functions():
         callee = ctx.callee(call)
         kind = blocking_kind(callee, extra, call)
-        if kind is None or not waits_on_loop(ctx, call, callee):
+        if kind is not None and waits_on_loop(ctx, call, callee):
+            found[call] = kind, function
+    for call, (kind, function) in found.items():
+        inner = receiver_call(call)
+        if inner in found and found[inner][0].code == kind.code:
             continue
         yield ctx.report(kind.code, call, call=display_name(call.func),
                          function=function.name, replacement=kind.replacement,
                          def_hint=def_hint(ctx, function))
+
+
+def receiver_call(call: ast.Call) -> ast.Call | None:
+    """The call whose result ``call`` is made on: ``a.execute(q)`` for
+    ``a.execute(q).fetchall()`` and ``a.execute(q).cursor.fetchall()``."""
+    node = call.func
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+        if isinstance(node, ast.Call):
+            return node
+    return None
 
 
 def waits_on_loop(ctx: FileContext, call: ast.Call, callee: str | None) -> bool:
