@@ -45,7 +45,22 @@ Names = tuple[Resolver, ModuleInfo]
 
 
 # ----- constants a call passes -----------------------------------------------------------
-def call_constants(call: ast.Call, callee: FunctionNode, bound_receiver: bool,
+@dataclass(frozen=True)
+class Signature:
+    """What ``call_constants`` needs of a callee, without its node: its positional
+    parameters and the literal value of each default (``UNKNOWN`` if not a literal)."""
+
+    positional: tuple[str, ...]
+    defaults: tuple[tuple[str, object], ...]
+
+    @classmethod
+    def of(cls, function: FunctionNode) -> Signature:
+        positional = tuple(p.arg for p in [*function.args.posonlyargs, *function.args.args])
+        return cls(positional, tuple((param.arg, _literal(default, {}))
+                                     for param, default in _defaults(function)))
+
+
+def call_constants(call: ast.Call, callee: Signature, bound_receiver: bool,
                    caller: Constants = NO_CONSTANTS, names: Names | None = None) -> Constants:
     """The callee's parameters that ``call`` fixes to a literal: passed literals, names
     bound once to one (looked up through ``names``), a parameter of the caller known to
@@ -53,20 +68,18 @@ def call_constants(call: ast.Call, callee: FunctionNode, bound_receiver: bool,
     ``bound_receiver``: the first parameter is ``self``/``cls``. ``CALL_SITE`` is kept
     when the caller's constants hold it (the chain started at a known call)."""
     site = (CALL_SITE,) if CALL_SITE in caller else NO_CONSTANTS
-    params = [*callee.args.posonlyargs, *callee.args.args]
-    if bound_receiver and params:
-        params = params[1:]
+    params = callee.positional[1:] if bound_receiver else callee.positional
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords):
         return site  # *args / **kwargs: which parameter gets what is unknown
     known = dict(caller)
     passed: dict[str, object] = {}
     for param, arg in zip(params, call.args):
-        passed[param.arg] = _argument(arg, known, names)
+        passed[param] = _argument(arg, known, names)
     for keyword in call.keywords:
         passed[str(keyword.arg)] = _argument(keyword.value, known, names)
-    for param, default in _defaults(callee):
-        passed.setdefault(param.arg, _literal(default, {}))
+    for param, value in callee.defaults:
+        passed.setdefault(param, value)
     return tuple(sorted([*site, *((name, value) for name, value in passed.items()
                                   if value is not UNKNOWN)]))
 

@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from .apis.coroutines import CONVERTING_DECORATORS
-from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, call_constants,
+from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, Signature,
+                       call_constants,
                        dead_nodes, run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
@@ -113,18 +114,15 @@ def callable_body(definition: Definition, awaits: bool = False) -> FunctionNode 
 def runs_on_call(resolver: Resolver, module: ModuleInfo, call: ast.Call,
                  definition: Definition) -> bool:
     """Does ``call`` (in ``module``) run the sync body of ``definition`` right away?"""
-    body = callable_body(definition)
-    if body is None or _converted(resolver, definition.module, body):
+    entry = call_graph(resolver).entry(definition)
+    if entry is None or entry.converted:
         return False
-    if not is_generator(definition.module, body) or _decorated_with(
-            resolver, definition.module, body, "contextlib.contextmanager"):
-        return True
-    return _iterated_on_the_spot(module, call)
+    return not entry.generator or entry.context_manager or _iterated_on_the_spot(module, call)
 
 
 def runs_when_awaited(module: ModuleInfo, call: ast.Call, definition: Definition) -> bool:
     """``await coroutine_function(...)``: the coroutine's body runs before the caller goes on."""
-    return isinstance(definition.node, ast.AsyncFunctionDef) \
+    return definition.node_type is ast.AsyncFunctionDef \
         and isinstance(module.parents.get(call), ast.Await)
 
 
@@ -158,6 +156,20 @@ class Function:
             return None
         self._module, self._body = weakref.ref(module), weakref.ref(body)
         return module, body
+
+
+class Entry(NamedTuple):
+    """What calling a project def or class runs, kept for the run without its module:
+    the body (the def, a class's ``__init__``; with ``awaits`` also an ``async def``)
+    and the facts about it that decide whether and how a chain goes through it."""
+
+    function: Function
+    converted: bool  # a decorator moves the body off the caller's thread
+    generator: bool
+    context_manager: bool  # ``@contextmanager``: the generator runs on ``with``
+    runs_once: bool  # memoized without parameters: once per process
+    signature: Signature
+    receiver: str  # does the first parameter take the instance: "always", "never", "attribute"
 
 
 def function_key(module: ModuleInfo, body: FunctionNode) -> tuple[object, int, int]:
@@ -197,6 +209,7 @@ class CallGraph:
         self._answers: dict[tuple[object, ...], Chain | None] = {}
         self._leaves: dict[tuple[object, ...], _Leaf | None] = {}
         self._edges: dict[tuple[object, ...], tuple[tuple[Function, Constants], ...]] = {}
+        self._entries: dict[tuple[object, bool], Entry | None] = {}
 
     def function(self, module: ModuleInfo, body: FunctionNode) -> Function:
         """The one ``Function`` of ``body`` in this call graph."""
@@ -215,17 +228,36 @@ class CallGraph:
         ``call``: the call site (in module ``caller``), whose arguments rule out
         branches. ``once``: skip code that runs once per process or object."""
         depth = min(depth, MAX_DEPTH)
-        body = callable_body(definition, awaits)
-        if depth <= 0 or body is None or once and self._runs_once(definition.module, body):
+        entry = self.entry(definition, awaits) if depth > 0 else None
+        if entry is None or once and entry.runs_once:
             return None
         constants = NO_CONSTANTS if call is None else call_constants(
-            call, body, passes_receiver(definition.module, call, body), FROM_CALL_SITE,
+            call, entry.signature, passes_receiver(entry, call), FROM_CALL_SITE,
             None if caller is None else (self.resolver, caller))
-        start = _Step(self.function(definition.module, body), None, constants)
+        start = _Step(entry.function, None, constants)
         key = (start.key, kind, depth, awaits, once, repr(constants))
         if key not in self._answers:
             self._answers[key] = self._search(start, kind, leaf, depth, awaits, once)
         return self._answers[key]
+
+    def entry(self, definition: Definition, awaits: bool = False) -> Entry | None:
+        """What a call of ``definition`` runs (None: no body a chain follows), found
+        once per run: later questions need neither its module nor its node."""
+        key = (definition.key, awaits)
+        if key not in self._entries:
+            self._entries[key] = self._find_entry(definition, awaits)
+        return self._entries[key]
+
+    def _find_entry(self, definition: Definition, awaits: bool) -> Entry | None:
+        body = callable_body(definition, awaits)
+        if body is None:
+            return None
+        module, resolver = definition.module, self.resolver
+        return Entry(self.function(module, body), _converted(resolver, module, body),
+                     is_generator(module, body),
+                     _decorated_with(resolver, module, body, "contextlib.contextmanager"),
+                     self._runs_once(module, body), Signature.of(body),
+                     _receiver(module, body))
 
     def own_leaf(self, definition: Definition, kind: str,
                  leaf: Leaf) -> tuple[ast.Call, Chain] | None:
@@ -309,12 +341,12 @@ class CallGraph:
             awaited = awaits and runs_when_awaited(module, call, definition)
             if not awaited and not runs_on_call(self.resolver, module, call, definition):
                 continue
-            callee = callable_body(definition, awaited)
-            if callee is None or once and self._runs_once(definition.module, callee):
+            entry = self.entry(definition, awaited)
+            if entry is None or once and entry.runs_once:
                 continue
-            constants = call_constants(call, callee, passes_receiver(
-                definition.module, call, callee), step.constants, (self.resolver, module))
-            yield self.function(definition.module, callee), constants
+            constants = call_constants(call, entry.signature, passes_receiver(entry, call),
+                                       step.constants, (self.resolver, module))
+            yield entry.function, constants
 
     def _runs_once(self, module: ModuleInfo, function: FunctionNode) -> bool:
         """A memoized function without parameters (``cls`` aside) runs once per process."""
@@ -405,16 +437,23 @@ def _run_once(module: ModuleInfo, body: FunctionNode) -> frozenset[int]:
     return module.cache[key]  # type: ignore[return-value]
 
 
-def passes_receiver(module: ModuleInfo, call: ast.Call, body: FunctionNode) -> bool:
-    """Does the callee's first parameter receive the instance or class, not an argument?
-    ``__init__`` always; a method called through an attribute unless a ``staticmethod``."""
+def passes_receiver(entry: Entry, call: ast.Call) -> bool:
+    """Does the callee's first parameter receive the instance or class, not an argument?"""
+    if entry.receiver == "attribute":
+        return isinstance(call.func, ast.Attribute)
+    return entry.receiver == "always"
+
+
+def _receiver(module: ModuleInfo, body: FunctionNode) -> str:
+    """``__init__`` always takes the instance; a method called through an attribute does
+    unless a ``staticmethod``; a function never."""
     if body.name == "__init__":
-        return True
+        return "always"
     if not isinstance(module.parents.get(body), ast.ClassDef):
-        return False
+        return "never"
     static = any(isinstance(d, ast.Name) and d.id == "staticmethod"
                  for d in body.decorator_list)
-    return isinstance(call.func, ast.Attribute) and not static
+    return "never" if static else "attribute"
 
 
 def _chain_to(step: _Step, leaf: _Leaf) -> Chain:

@@ -183,13 +183,40 @@ class ModuleInfo:
 
     def function_at(self, top: str, line: int, column: int) -> FunctionNode | None:
         """The def at ``line``:``column`` inside the module-level def or class ``top``."""
+        found = self.definition_at(top, line, column)
+        return found if isinstance(found, FUNCTION_TYPES) else None
+
+    def definition_at(self, top: str, line: int,
+                      column: int) -> FunctionNode | ast.ClassDef | None:
+        """The def or class at ``line``:``column`` inside the module-level def or class
+        ``top`` (or ``top`` itself)."""
         for binding in self.top_level(top):
-            if isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                for node in ast.walk(binding.node):
-                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                            and node.lineno == line and node.col_offset == column:
-                        return node
+            if isinstance(binding.node, (*FUNCTION_TYPES, ast.ClassDef)):
+                found = _definition_in(binding.node, line, column)
+                if found is not None:
+                    return found
         return None
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _definition_in(node: ast.AST, line: int,
+                   column: int) -> FunctionNode | ast.ClassDef | None:
+    """The def or class at ``line``:``column`` among ``node`` and the statements nested
+    in it, descending only into the statements whose lines hold ``line``."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (*FUNCTION_TYPES, ast.ClassDef)) \
+                and current.lineno == line and current.col_offset == column:
+            return current
+        for body in _BODIES:
+            for child in getattr(current, body, ()):
+                first = getattr(child, "lineno", None)  # a ``case`` has no position
+                if first is None or first <= line <= child.end_lineno:
+                    stack.append(child)
+    return None
 
 
 # Text scans: each pattern starts with its keyword so that ``re`` can jump to it (a

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -46,20 +47,78 @@ MAX_DEPTH = 40
 _UNTAINTED = 1 << 30
 
 
-@dataclass(frozen=True)
 class Definition:
-    """A def or class of the analysed project."""
+    """A def or class of the analysed project.
 
-    module: ModuleInfo
-    node: ast.AST
+    Given its ``project``, it holds the module and node weakly and is found again by
+    position in the module parsed anew once the index it was found in is released: an
+    answer that names a project definition (cached for the run) keeps no module alive.
+    Two definitions are equal when they are the same def (same file and position)."""
+
+    __slots__ = ("key", "node_type", "_project", "_path", "_top", "_module", "_node",
+                 "_pinned")
+
+    def __init__(self, module: ModuleInfo, node: ast.AST,
+                 project: Project | None = None) -> None:
+        relocatable = project is not None and module.matches_file and module.path is not None
+        # Without a file to parse again (an editor's buffer, a test's module), kept alive.
+        self._pinned = None if relocatable else (module, node)
+        self._project = project
+        self._path = module.path
+        self.key = (module.path if relocatable else ("pinned", id(module)),
+                    getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        self.node_type = type(node)
+        self._top = _top_level_name(module, node)
+        self._module = weakref.ref(module)
+        self._node = weakref.ref(node)
+
+    @property
+    def module(self) -> ModuleInfo:
+        return self._load()[0]
+
+    @property
+    def node(self) -> ast.AST:
+        return self._load()[1]
 
     @property
     def is_function(self) -> bool:
-        return isinstance(self.node, FUNCTION_TYPES)
+        return self.node_type in FUNCTION_TYPES
 
     @property
     def is_class(self) -> bool:
-        return isinstance(self.node, ast.ClassDef)
+        return self.node_type is ast.ClassDef
+
+    def _load(self) -> tuple[ModuleInfo, ast.AST]:
+        if self._pinned is not None:
+            return self._pinned
+        module, node = self._module(), self._node()
+        if module is not None and node is not None:
+            return module, node
+        assert self._project is not None and self._path is not None
+        module = self._project.module_at(self._path)
+        node = module.definition_at(self._top, *self.key[1:]) if module is not None else None
+        if module is None or node is None:  # the file changed during the run
+            raise LookupError(f"{self._top} is no longer in {self._path}")
+        self._module, self._node = weakref.ref(module), weakref.ref(node)
+        return module, node
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Definition) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Definition({self._top!r} at {self.key!r})"
+
+
+def _top_level_name(module: ModuleInfo, node: ast.AST) -> str:
+    """The name the module binds the outermost def/class holding ``node`` to."""
+    name = getattr(node, "name", "")
+    for ancestor in module.ancestors(node):
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.ClassDef)):
+            name = ancestor.name
+    return name
 
 
 @dataclass(frozen=True)
@@ -102,6 +161,8 @@ class Resolver:
         self._taint = _UNTAINTED
         self._provisional: dict[tuple[int, tuple[str, int]], tuple[object, int]] = {}
         self._cache_key = ("resolver", id(self))
+        # Answers about dotted names, for the run (see ``_qualname_value``).
+        self._qualnames: dict[tuple[str, str], tuple[object, int]] = {}
 
     # ----- public questions -------------------------------------------------------------
     def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
@@ -254,9 +315,11 @@ class Resolver:
 
     # ----- machinery --------------------------------------------------------------------
     @timed("resolution", outermost=True)
-    def _cached(self, kind: str, module: ModuleInfo, node: ast.AST, compute) -> object:
+    def _cached(self, kind: str, module: ModuleInfo | None, node: object, compute,
+                cache: dict | None = None) -> object:
         """``compute(module, node)``, remembered when the answer cannot depend on how the
-        question was reached.
+        question was reached: on the module (keyed by the node), or in ``cache`` (keyed by
+        ``node`` itself, a name: answers that outlive the module indexes).
 
         A cycle back to a computation under way, the depth limit or a RecursionError
         gives "unknown" (None) at that point. Whatever was computed on top of such a cut
@@ -266,8 +329,11 @@ class Resolver:
         still fits under the depth limit, so a cached answer is exactly what computing
         afresh would give. Answers thus never depend on the order questions are asked
         in (which file flake8 checks first, ``--jobs``)."""
-        key = (kind, id(node))
-        cache = self._cache_of(module)
+        if cache is None:
+            key = (kind, id(node))
+            cache = self._cache_of(module)  # type: ignore[arg-type]
+        else:
+            key = (kind, node)  # type: ignore[assignment]
         position = len(self._stack)
         entry = cache.get(key)
         if entry is not None and position + entry[1] <= MAX_DEPTH + 1:
@@ -328,7 +394,7 @@ class Resolver:
         its methods can be followed (``svc: Service`` then ``svc.run()``)."""
         found = self.lookup(declared)
         if found is not None and isinstance(found[1].node, ast.ClassDef):
-            return Value(declared, True, Definition(found[0], found[1].node))
+            return Value(declared, True, Definition(found[0], found[1].node, self.project))
         return Value(declared, True)
 
     # ----- values -----------------------------------------------------------------------
@@ -419,7 +485,7 @@ class Resolver:
         if binding.kind == "import":
             return self._qualname_value(binding.target)
         if binding.kind == "def":
-            definition = Definition(module, binding.node)
+            definition = Definition(module, binding.node, self.project)
             return Value(canonical(qualname_of_def(module, binding.node)), False, definition)
         if binding.kind == "assign":
             if binding.annotation is not None:
@@ -455,7 +521,7 @@ class Resolver:
         owner = module.parents.get(function)
         if not isinstance(owner, ast.ClassDef) or _is_staticmethod(function):
             return None
-        definition = Definition(module, owner)
+        definition = Definition(module, owner, self.project)
         as_class = _is_classmethod(function) or binding.node.arg == "cls"
         return Value(qualname_of_def(module, owner), not as_class, definition)
 
@@ -471,7 +537,12 @@ class Resolver:
         return self.function_result(provider.definition, injected=True)
 
     def _qualname_value(self, qualname: str) -> Value | None:
-        """A dotted name: a project definition or variable, else a library name."""
+        """A dotted name: a project definition or variable, else a library name. Kept for
+        the run: the answer holds no module (``Definition`` finds its def again)."""
+        return self._cached("qualname", None, qualname,  # type: ignore[return-value]
+                            self._find_qualname_value, self._qualnames)
+
+    def _find_qualname_value(self, _module: None, qualname: str) -> Value | None:
         found = self.lookup(qualname)
         if found is not None:
             return self._found_value(found, qualname.rpartition(".")[2])

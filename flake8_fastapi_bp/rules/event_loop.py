@@ -20,11 +20,11 @@ from ..branches import run_once_nodes
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
-from ..resolve.names import Definition, Resolver
+from ..resolve.names import Resolver
 from ..settings import Settings
 from ..syntax import written_name
-from ..summaries import (Leaf, call_graph, callable_body, imports_of, is_generator,
-                         runs_on_call, written_names)
+from ..summaries import (Entry, Leaf, call_graph, imports_of, runs_on_call,
+                         written_names)
 
 CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
@@ -198,14 +198,13 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
         if chain is not None:
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
-                             fix=offload_advice(call, definition))
+                             fix=offload_advice(call, graph.entry(definition)))
 
 
-def offload_advice(call: ast.Call, definition: Definition) -> str:
+def offload_advice(call: ast.Call, entry: Entry | None) -> str:
     """What to write instead: a generator is iterated, anything else is called."""
     name = display_name(call.func)
-    body = callable_body(definition)
-    if body is not None and is_generator(definition.module, body):
+    if entry is not None and entry.generator:
         return (f"iterate it with `async for ... in iterate_in_threadpool({name}(...))` "
                 "or make the helper async")
     return f"offload it with `await run_in_threadpool({name}, ...)` or make the helper async"
