@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import ast
 import os
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
@@ -44,7 +43,6 @@ from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, Signa
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
-from .resolve.project import Project
 
 MAX_DEPTH = 10
 MAX_VISITS = 5_000
@@ -128,34 +126,22 @@ def runs_when_awaited(module: ModuleInfo, call: ast.Call, definition: Definition
 
 class Function:
     """A project function as the summaries know it: a key that stays the same when its
-    module is dropped and parsed again, its display name, and weak references to the
-    module and node it was last seen in (found again by position once they are gone)."""
+    module is dropped and parsed again, its display name, and where to find it again
+    (a ``Definition``: held weakly, found again by position once the module is gone)."""
 
-    __slots__ = ("key", "name", "_top", "_path", "_module", "_body", "_pinned")
+    __slots__ = ("key", "name", "_definition")
 
-    def __init__(self, module: ModuleInfo, body: FunctionNode,
-                 key: tuple[object, int, int]) -> None:
-        # A module that parsing its file again would not give (an editor's buffer that
-        # differs from the file, a module without a file) is pinned: kept alive.
-        self._pinned = None if module.matches_file else module
-        self._path = module.path if module.matches_file else None
-        self.key = key  # function_key(module, body)
-        self.name = _function_name(module, body)
-        self._top = _top_level_name(module, body)
-        self._module = weakref.ref(module)
-        self._body = weakref.ref(body)
+    def __init__(self, definition: Definition, name: str) -> None:
+        self.key = definition.key
+        self.name = name
+        self._definition = definition
 
-    def load(self, project: Project) -> tuple[ModuleInfo, FunctionNode] | None:
+    def load(self) -> tuple[ModuleInfo, FunctionNode] | None:
         """The module and node of the function, the module parsed again if need be."""
-        module, body = self._module(), self._body()
-        if module is not None and body is not None:
-            return module, body
-        module = project.module_at(self._path) if self._path is not None else None
-        body = module.function_at(self._top, *self.key[1:]) if module is not None else None
-        if module is None or body is None:
+        try:
+            return self._definition.module, self._definition.node  # type: ignore[return-value]
+        except LookupError:  # the file changed during the run
             return None
-        self._module, self._body = weakref.ref(module), weakref.ref(body)
-        return module, body
 
 
 class Entry(NamedTuple):
@@ -170,11 +156,6 @@ class Entry(NamedTuple):
     runs_once: bool  # memoized without parameters: once per process
     signature: Signature
     receiver: str  # does the first parameter take the instance: "always", "never", "attribute"
-
-
-def function_key(module: ModuleInfo, body: FunctionNode) -> tuple[object, int, int]:
-    identity = module.path if module.matches_file else ("pinned", id(module))
-    return identity, body.lineno, body.col_offset
 
 
 class _Leaf(NamedTuple):
@@ -213,10 +194,11 @@ class CallGraph:
 
     def function(self, module: ModuleInfo, body: FunctionNode) -> Function:
         """The one ``Function`` of ``body`` in this call graph."""
-        key = function_key(module, body)
-        found = self._functions.get(key)
+        definition = Definition(module, body, self.resolver.project)
+        found = self._functions.get(definition.key)
         if found is None:
-            found = self._functions[key] = Function(module, body, key)
+            found = self._functions[definition.key] = Function(
+                definition, _function_name(module, body))
         return found
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
@@ -305,7 +287,7 @@ class CallGraph:
         return self._leaves[key]
 
     def _find_leaf(self, step: _Step, leaf: Leaf, once: bool) -> _Leaf | None:
-        loaded = step.function.load(self.resolver.project)
+        loaded = step.function.load()
         if loaded is None:
             return None
         module, body = loaded
@@ -326,7 +308,7 @@ class CallGraph:
 
     def _find_callees(self, step: _Step, awaits: bool,
                       once: bool) -> Iterator[tuple[Function, Constants]]:
-        loaded = step.function.load(self.resolver.project)
+        loaded = step.function.load()
         if loaded is None:
             return
         module, body = loaded
@@ -463,16 +445,6 @@ def _chain_to(step: _Step, leaf: _Leaf) -> Chain:
         names.append(current.function.name)
         current = current.previous
     return Chain(tuple(reversed(names)), leaf.label, leaf.path, leaf.module_name, leaf.line)
-
-
-def _top_level_name(module: ModuleInfo, body: FunctionNode) -> str:
-    """The name the module binds the outermost def/class holding ``body`` to."""
-    name, node = body.name, module.parents.get(body)
-    while node is not None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            name = node.name
-        node = module.parents.get(node)
-    return name
 
 
 def _function_name(module: ModuleInfo, body: FunctionNode) -> str:

@@ -36,8 +36,8 @@ def run_all_fixtures(monkeypatch: pytest.MonkeyPatch, budget: int,
     monkeypatch.setattr(project_module, "MAX_RETAINED_NODES", budget)
     released = []
 
-    def release() -> bool:
-        dropped = project_module.release_modules()
+    def release(new_file: bool = True) -> bool:
+        dropped = project_module.release_modules(new_file=new_file)
         if dropped:
             released.append(retained_nodes())
         return dropped
@@ -51,8 +51,9 @@ def run_all_fixtures(monkeypatch: pytest.MonkeyPatch, budget: int,
 
 def test_dropping_module_indexes_between_files_changes_no_finding(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Budgets that drop indexes (and cached answers) before nearly each file, or now and
-    then, give exactly the findings of a budget that keeps everything, in any order."""
+    """Budgets that drop indexes (and cached answers) before nearly each file and each
+    rule family, or now and then, give exactly the findings of a budget that keeps
+    everything, in any order."""
     files = fixture_files()
     roomy, drops = run_all_fixtures(monkeypatch, 10**9, list(reversed(files)))
     assert drops == 0 and sum(map(len, roomy.values())) >= 100

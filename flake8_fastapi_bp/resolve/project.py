@@ -390,7 +390,7 @@ _CLOCK = [0]
 _RETAINED = [0]
 
 
-def release_modules(budget: int | None = None) -> bool:
+def release_modules(budget: int | None = None, new_file: bool = True) -> bool:
     """Between two checked files: once the kept module indexes exceed ``budget`` AST nodes
     (over all projects), drop the least valuable ones (``Project.retained``) down to half
     the budget, with their cached answers. A dropped index that answers cached on kept
@@ -398,8 +398,13 @@ def release_modules(budget: int | None = None) -> bool:
     ever has two indexes; if those alone exceed ``DROPPED_ALIVE_SHARE`` of the budget,
     every cached answer goes too.
     Everything dropped is rebuilt on demand, with the same results (as each ``--jobs``
-    process builds its own). Returns whether anything was dropped."""
-    _CLOCK[0] += 1
+    process builds its own). Returns whether anything was dropped.
+
+    ``new_file=False``: a release between two rule families of one file (a large file
+    pulls in many modules). The file's rules may still hold nodes of dropped indexes,
+    so those stay revivable whatever their size, and the clock does not tick."""
+    if new_file:
+        _CLOCK[0] += 1
     _RETAINED[0] += GROWN_NODES[0]  # outline modules grow as their defs are asked for
     GROWN_NODES[0] = 0
     budget = MAX_RETAINED_NODES if budget is None else budget
@@ -422,6 +427,8 @@ def release_modules(budget: int | None = None) -> bool:
         project.forget(dropped.get(id(project), set()))
     _RETAINED[0] = total
     _SOURCES.clear()
+    if not new_file:
+        return True  # the file being checked may hold dropped indexes: they must come back
     alive = sum(len(info.parents) for project in _PROJECTS.values()
                 for info in project.dropped_alive())
     if alive > budget * DROPPED_ALIVE_SHARE:
