@@ -38,8 +38,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from .apis.coroutines import CONVERTING_DECORATORS
 from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, Signature,
-                       call_constants,
-                       dead_nodes, run_once_nodes)
+                       call_constants, dead_nodes, run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes

@@ -181,11 +181,6 @@ class ModuleInfo:
     def top_level(self, name: str) -> list[Binding]:
         return self.module_scope.bindings.get(name, [])
 
-    def function_at(self, top: str, line: int, column: int) -> FunctionNode | None:
-        """The def at ``line``:``column`` inside the module-level def or class ``top``."""
-        found = self.definition_at(top, line, column)
-        return found if isinstance(found, FUNCTION_TYPES) else None
-
     def definition_at(self, top: str, line: int,
                       column: int) -> FunctionNode | ast.ClassDef | None:
         """The def or class at ``line``:``column`` inside the module-level def or class
