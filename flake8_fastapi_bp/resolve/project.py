@@ -392,11 +392,11 @@ _RETAINED = [0]
 
 def release_modules(budget: int | None = None, new_file: bool = True) -> bool:
     """Between two checked files: once the kept module indexes exceed ``budget`` AST nodes
-    (over all projects), drop the least valuable ones (``Project.retained``) down to half
-    the budget, with their cached answers. A dropped index that answers cached on kept
-    modules still hold stays alive (and comes back if asked for again), so no module
-    ever has two indexes; if those alone exceed ``DROPPED_ALIVE_SHARE`` of the budget,
-    every cached answer goes too.
+    (over all projects), drop the least valuable ones (``Project.retained``) down to
+    ``KEEP_AFTER_RELEASE`` of the budget, with their cached answers. A dropped index that
+    answers cached on kept modules still hold stays alive (and comes back if asked for
+    again), so no module ever has two indexes; if those alone exceed
+    ``DROPPED_ALIVE_SHARE`` of the budget, every cached answer goes too.
     Everything dropped is rebuilt on demand, with the same results (as each ``--jobs``
     process builds its own). Returns whether anything was dropped.
 
