@@ -60,28 +60,46 @@ class Signature:
                                      for param, default in _defaults(function)))
 
 
-def call_constants(call: ast.Call, callee: Signature, bound_receiver: bool,
-                   caller: Constants = NO_CONSTANTS, names: Names | None = None) -> Constants:
-    """The callee's parameters that ``call`` fixes to a literal: passed literals, names
-    bound once to one (looked up through ``names``), a parameter of the caller known to
-    be one, and the constant defaults of parameters the call leaves out.
-    ``bound_receiver``: the first parameter is ``self``/``cls``. ``CALL_SITE`` is kept
-    when the caller's constants hold it (the chain started at a known call)."""
-    site = (CALL_SITE,) if CALL_SITE in caller else NO_CONSTANTS
-    params = callee.positional[1:] if bound_receiver else callee.positional
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(
-            k.arg is None for k in call.keywords):
-        return site  # *args / **kwargs: which parameter gets what is unknown
-    known = dict(caller)
-    passed: dict[str, object] = {}
-    for param, arg in zip(params, call.args):
-        passed[param] = _argument(arg, known, names)
-    for keyword in call.keywords:
-        passed[str(keyword.arg)] = _argument(keyword.value, known, names)
-    for param, value in callee.defaults:
-        passed.setdefault(param, value)
-    return tuple(sorted([*site, *((name, value) for name, value in passed.items()
-                                  if value is not UNKNOWN)]))
+@dataclass(frozen=True)
+class Arguments:
+    """What a call passes to the callee's parameters, found once per call: literals,
+    names bound once to a literal (already looked up), and which parameters get a name
+    that may be one of the caller's parameters (looked up in the caller's constants when
+    a chain goes through it: ``apply``)."""
+
+    unpacked: bool  # ``*args`` / ``**kwargs``: which parameter gets what is unknown
+    passed: tuple[tuple[str, str | None, object], ...]  # (parameter, caller name, value)
+    defaults: tuple[tuple[str, object], ...]
+
+    @classmethod
+    def of(cls, call: ast.Call, callee: Signature, bound_receiver: bool,
+           names: Names | None = None) -> Arguments:
+        """``bound_receiver``: the first parameter is ``self``/``cls``. ``names``: where
+        a name passed as an argument is looked up when the caller's constants lack it."""
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords):
+            return cls(True, (), ())
+        params = callee.positional[1:] if bound_receiver else callee.positional
+        pairs = [*zip(params, call.args), *((str(k.arg), k.value) for k in call.keywords)]
+        return cls(False, tuple((param, arg.id if isinstance(arg, ast.Name) else None,
+                                 _argument(arg, {}, names)) for param, arg in pairs),
+                   callee.defaults)
+
+    def apply(self, caller: Constants = NO_CONSTANTS) -> Constants:
+        """The callee's parameters fixed to a literal, given the caller's constants:
+        ``CALL_SITE`` is kept when the caller's constants hold it (the chain started at
+        a known call)."""
+        site = (CALL_SITE,) if CALL_SITE in caller else NO_CONSTANTS
+        if self.unpacked:
+            return site
+        known = dict(caller)
+        passed: dict[str, object] = {}
+        for param, name, value in self.passed:
+            passed[param] = known[name] if name in known else value
+        for param, value in self.defaults:
+            passed.setdefault(param, value)
+        return tuple(sorted([*site, *((name, value) for name, value in passed.items()
+                                      if value is not UNKNOWN)]))
 
 
 def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:

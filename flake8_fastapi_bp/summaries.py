@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from .apis.coroutines import CONVERTING_DECORATORS
-from .branches import (FROM_CALL_SITE, NO_CONSTANTS, Branching, Constants, Signature,
-                       call_constants, dead_nodes, run_once_nodes)
+from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branching,
+                       Constants, Signature, dead_nodes, run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .resolve.names import Definition, Resolver, own_nodes
@@ -178,6 +178,49 @@ class _Step:
         return self.function.key, self.constants
 
 
+class _Edge(NamedTuple):
+    """A call of a function's body that runs the body of a project function."""
+
+    index: int  # the call's place among the body's calls, in source order
+    run_once: bool  # in code of the caller that runs once per process or object
+    on_call: tuple[Entry, Arguments] | None  # what calling it runs
+    on_await: tuple[Entry, Arguments] | None  # what awaiting it runs (``awaits=True``)
+    awaited: bool  # ``await coroutine_function(...)``
+
+
+class _Facts:
+    """What the call graph keeps of one function's body for the run, without its module:
+    how its calls are placed (which run once), the names its branches and its calls'
+    arguments read (the only constants that change anything below it), its leaf calls
+    per kind and its edges (each found on first use), and the calls each set of
+    constants rules out. Questions about the function with other constants, flags or
+    kinds then need its module again only for what they have not asked before."""
+
+    __slots__ = ("run_once", "branches", "relevant", "leaves", "edges", "dead")
+
+    def __init__(self, run_once: frozenset[int], branches: bool,
+                 relevant: frozenset[str]) -> None:
+        self.run_once = run_once
+        self.branches = branches
+        self.relevant = relevant
+        self.leaves: dict[str, tuple[tuple[int, _Leaf], ...]] = {}
+        self.edges: tuple[_Edge, ...] | None = None
+        self.dead: dict[Constants, frozenset[int]] = {}
+
+    @classmethod
+    def of(cls, module: ModuleInfo, body: FunctionNode) -> _Facts:
+        calls = _calls(module, body)
+        branching = _branching(module, body)
+        once = run_once_nodes(body, branching)
+        return cls(frozenset(i for i, call in enumerate(calls) if id(call) in once),
+                   bool(branching.ifs), _read_names(branching, calls))
+
+    def restrict(self, constants: Constants) -> Constants:
+        """The constants that can change what the body runs or passes on."""
+        return tuple(item for item in constants
+                     if item[0] in self.relevant or item == CALL_SITE)
+
+
 class CallGraph:
     """Shortest chains to leaf calls. Each function's facts (its leaf call, its callees)
     and each answer are kept for the run in compact form, keyed by file and position,
@@ -187,8 +230,7 @@ class CallGraph:
         self.resolver = resolver
         self._functions: dict[tuple[object, int, int], Function] = {}
         self._answers: dict[tuple[object, ...], Chain | None] = {}
-        self._leaves: dict[tuple[object, ...], _Leaf | None] = {}
-        self._edges: dict[tuple[object, ...], tuple[tuple[Function, Constants], ...]] = {}
+        self._facts: dict[object, _Facts | None] = {}
         self._entries: dict[tuple[object, bool], Entry | None] = {}
 
     def function(self, module: ModuleInfo, body: FunctionNode) -> Function:
@@ -212,10 +254,10 @@ class CallGraph:
         entry = self.entry(definition, awaits) if depth > 0 else None
         if entry is None or once and entry.runs_once:
             return None
-        constants = NO_CONSTANTS if call is None else call_constants(
-            call, entry.signature, passes_receiver(entry, call), FROM_CALL_SITE,
-            None if caller is None else (self.resolver, caller))
-        start = _Step(entry.function, None, constants)
+        constants = NO_CONSTANTS if call is None else Arguments.of(
+            call, entry.signature, passes_receiver(entry, call),
+            None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
+        start = _Step(entry.function, None, self._restrict(entry.function, constants))
         key = (start.key, kind, depth, awaits, once, repr(constants))
         if key not in self._answers:
             self._answers[key] = self._search(start, kind, leaf, depth, awaits, once)
@@ -246,7 +288,7 @@ class CallGraph:
         body = callable_body(definition)
         if body is None:
             return None
-        for call in live_calls(definition.module, body, NO_CONSTANTS, False):
+        for call in _calls(definition.module, body):
             label = leaf(definition.module, call)
             if label is not None:
                 module = definition.module
@@ -260,7 +302,7 @@ class CallGraph:
         level, seen, visits = [start], {start.key}, 0
         for number in range(1, depth + 1):
             for step in level:
-                found = self._leaf_call(step, kind, leaf, once)
+                found = self._first_leaf(step, kind, leaf, once)
                 if found is not None:
                     return _chain_to(step, found)
             if number == depth:
@@ -278,40 +320,91 @@ class CallGraph:
             level = following
         return None
 
-    def _leaf_call(self, step: _Step, kind: str, leaf: Leaf, once: bool) -> _Leaf | None:
-        """The first leaf call in the function's own body, in source order."""
-        key = (step.function.key, kind, once, repr(step.constants))
-        if key not in self._leaves:
-            self._leaves[key] = self._find_leaf(step, leaf, once)
-        return self._leaves[key]
+    def facts(self, function: Function) -> _Facts | None:
+        """The function's facts, gathered on first use (None: its file changed)."""
+        if function.key not in self._facts:
+            loaded = function.load()
+            self._facts[function.key] = None if loaded is None else _Facts.of(*loaded)
+        return self._facts[function.key]
 
-    def _find_leaf(self, step: _Step, leaf: Leaf, once: bool) -> _Leaf | None:
-        loaded = step.function.load()
-        if loaded is None:
+    def _restrict(self, function: Function, constants: Constants) -> Constants:
+        facts = self.facts(function) if constants else None
+        return constants if facts is None else facts.restrict(constants)
+
+    def _first_leaf(self, step: _Step, kind: str, leaf: Leaf, once: bool) -> _Leaf | None:
+        """The first leaf call in the function's own body, in source order, among the
+        calls the step's constants leave (and ``once``: not run-once code)."""
+        facts = self.facts(step.function)
+        leaves = () if facts is None else self._leaves(step.function, facts, kind, leaf)
+        if not leaves:
             return None
-        module, body = loaded
-        for call in live_calls(module, body, step.constants, once):
-            label = leaf(module, call)
-            if label is not None:
-                return _Leaf(_leaf_name(call), label, module.path, module.name, call.lineno)
+        dead = self._dead(step.function, facts, step.constants)  # type: ignore[arg-type]
+        for index, found in leaves:
+            if index not in dead and not (once and index in facts.run_once):  # type: ignore[union-attr]
+                return found
         return None
 
+    def _leaves(self, function: Function, facts: _Facts, kind: str,
+                leaf: Leaf) -> tuple[tuple[int, _Leaf], ...]:
+        """Every leaf call of the body, whatever the constants: found once per kind."""
+        if kind not in facts.leaves:
+            loaded = function.load()
+            found: list[tuple[int, _Leaf]] = []
+            if loaded is not None:
+                module, body = loaded
+                for index, call in enumerate(_calls(module, body)):
+                    label = leaf(module, call)
+                    if label is not None:
+                        found.append((index, _Leaf(_leaf_name(call), label, module.path,
+                                                   module.name, call.lineno)))
+            facts.leaves[kind] = tuple(found)
+        return facts.leaves[kind]
+
+    def _dead(self, function: Function, facts: _Facts, constants: Constants) -> frozenset[int]:
+        """The places of the calls that ``constants`` rule out."""
+        if not facts.branches or not constants:
+            return frozenset()
+        if constants not in facts.dead:
+            loaded = function.load()
+            dead: frozenset[int] = frozenset()
+            if loaded is not None:
+                module, body = loaded
+                ids = dead_nodes(body, constants, _branching(module, body))
+                dead = frozenset(i for i, call in enumerate(_calls(module, body))
+                                 if id(call) in ids)
+            facts.dead[constants] = dead
+        return facts.dead[constants]
+
     def _callees(self, step: _Step, awaits: bool,
-                 once: bool) -> tuple[tuple[Function, Constants], ...]:
+                 once: bool) -> Iterator[tuple[Function, Constants]]:
         """Project functions whose body runs when ``step`` runs, in source order, with
         the constants each call passes."""
-        key = (step.function.key, awaits, once, repr(step.constants))
-        if key not in self._edges:
-            self._edges[key] = tuple(self._find_callees(step, awaits, once))
-        return self._edges[key]
-
-    def _find_callees(self, step: _Step, awaits: bool,
-                      once: bool) -> Iterator[tuple[Function, Constants]]:
-        loaded = step.function.load()
-        if loaded is None:
+        facts = self.facts(step.function)
+        edges = () if facts is None else self._edges(step.function, facts)
+        if not edges:
             return
-        module, body = loaded
-        for call in live_calls(module, body, step.constants, once):
+        dead = self._dead(step.function, facts, step.constants)  # type: ignore[arg-type]
+        for edge in edges:
+            if edge.index in dead or once and edge.run_once:
+                continue
+            target = edge.on_await if awaits and edge.awaited else edge.on_call
+            if target is None or once and target[0].runs_once:
+                continue
+            entry, arguments = target
+            yield entry.function, self._restrict(entry.function,
+                                                 arguments.apply(step.constants))
+
+    def _edges(self, function: Function, facts: _Facts) -> tuple[_Edge, ...]:
+        """The body's calls that run a project function's body: found once."""
+        if facts.edges is None:
+            loaded = function.load()
+            facts.edges = () if loaded is None else tuple(self._find_edges(*loaded, facts))
+        return facts.edges
+
+    def _find_edges(self, module: ModuleInfo, body: FunctionNode,
+                    facts: _Facts) -> Iterator[_Edge]:
+        names = (self.resolver, module)
+        for index, call in enumerate(_calls(module, body)):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
             if not self.may_run_project_code(module, call.func):
@@ -319,15 +412,19 @@ class CallGraph:
             definition = self.resolver.definition(module, call)
             if definition is None:
                 continue
-            awaited = awaits and runs_when_awaited(module, call, definition)
-            if not awaited and not runs_on_call(self.resolver, module, call, definition):
-                continue
-            entry = self.entry(definition, awaited)
-            if entry is None or once and entry.runs_once:
-                continue
-            constants = call_constants(call, entry.signature, passes_receiver(entry, call),
-                                       step.constants, (self.resolver, module))
-            yield entry.function, constants
+            awaited = runs_when_awaited(module, call, definition)
+            on_call = self._target(definition, False, call, names) \
+                if runs_on_call(self.resolver, module, call, definition) else None
+            on_await = self._target(definition, True, call, names) if awaited else None
+            if on_call is not None or awaited:
+                yield _Edge(index, index in facts.run_once, on_call, on_await, awaited)
+
+    def _target(self, definition: Definition, awaits: bool, call: ast.Call,
+                names: tuple[Resolver, ModuleInfo]) -> tuple[Entry, Arguments] | None:
+        entry = self.entry(definition, awaits)
+        if entry is None:
+            return None
+        return entry, Arguments.of(call, entry.signature, passes_receiver(entry, call), names)
 
     def _runs_once(self, module: ModuleInfo, function: FunctionNode) -> bool:
         """A memoized function without parameters (``cls`` aside) runs once per process."""
@@ -389,21 +486,6 @@ def _calls(module: ModuleInfo, body: FunctionNode) -> list[ast.Call]:
     return module.cache[key]  # type: ignore[return-value]
 
 
-def live_calls(module: ModuleInfo, body: FunctionNode, constants: Constants,
-               once: bool) -> list[ast.Call]:
-    """The calls of ``body`` that can run given ``constants``, in source order
-    (``once``: without the run-once code)."""
-    key = (f"live-calls:{once}:{constants!r}", id(body))
-    if key not in module.cache:
-        calls = _calls(module, body)
-        skipped = dead_nodes(body, constants, _branching(module, body)) if constants \
-            else frozenset()
-        if once:
-            skipped = skipped | _run_once(module, body)
-        module.cache[key] = [c for c in calls if id(c) not in skipped] if skipped else calls
-    return module.cache[key]  # type: ignore[return-value]
-
-
 def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
     key = ("branching", id(body))
     if key not in module.cache:
@@ -411,11 +493,16 @@ def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
     return module.cache[key]  # type: ignore[return-value]
 
 
-def _run_once(module: ModuleInfo, body: FunctionNode) -> frozenset[int]:
-    key = ("run-once", id(body))
-    if key not in module.cache:
-        module.cache[key] = run_once_nodes(body, _branching(module, body))
-    return module.cache[key]  # type: ignore[return-value]
+def _read_names(branching: Branching, calls: list[ast.Call]) -> frozenset[str]:
+    """Names the body's ``if`` tests read and names its calls pass as arguments: the
+    only names whose constants decide a branch here or reach a callee."""
+    names = {node.id for branch in branching.ifs for node in ast.walk(branch.test)
+             if isinstance(node, ast.Name)}
+    for call in calls:
+        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
+            if isinstance(argument, ast.Name):
+                names.add(argument.id)
+    return frozenset(names)
 
 
 def passes_receiver(entry: Entry, call: ast.Call) -> bool:
