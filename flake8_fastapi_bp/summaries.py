@@ -120,7 +120,7 @@ def runs_on_call(resolver: Resolver, module: ModuleInfo, call: ast.Call,
 def runs_when_awaited(module: ModuleInfo, call: ast.Call, definition: Definition) -> bool:
     """``await coroutine_function(...)``: the coroutine's body runs before the caller goes on."""
     return definition.node_type is ast.AsyncFunctionDef \
-        and isinstance(module.parents.get(call), ast.Await)
+        and module.awaited(call)
 
 
 class Function:

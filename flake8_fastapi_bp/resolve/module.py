@@ -172,6 +172,10 @@ class ModuleInfo:
             current = self.parents.get(current)
         return current
 
+    def awaited(self, node: ast.AST) -> bool:
+        """``await node``: the result is awaited on the spot."""
+        return isinstance(self.parents.get(node), ast.Await)
+
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         current = self.parents.get(node)
         while current is not None:

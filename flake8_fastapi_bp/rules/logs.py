@@ -82,7 +82,7 @@ def _print_in_helper(ctx: FileContext,
     node, module = definition.node, definition.module
     if isinstance(node, ast.AsyncFunctionDef):
         # Calling an async helper only creates a coroutine: its body runs when awaited.
-        if not isinstance(ctx.module.parents.get(call), ast.Await):
+        if not ctx.module.awaited(call):
             return None
         printed = next((c for c in _calls_of(node) if leaf(module, c)), None)
         owner = module.parents.get(node)

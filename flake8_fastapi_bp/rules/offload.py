@@ -308,7 +308,7 @@ def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf,
     """``await run_in_threadpool(send_welcome, ...)``: the mail goes out in a worker
     thread, but the endpoint awaits it, so the client still waits for the mail server."""
     if _simple_name(call.func) not in OFFLOADER_NAMES \
-            or not isinstance(ctx.module.parents.get(call), ast.Await):
+            or not ctx.module.awaited(call):
         return None
     name = ctx.callee(call)
     if name not in AWAITED_OFFLOADERS:
@@ -329,15 +329,16 @@ def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf,
 
 def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
                        depth: int) -> Chain | None:
-    if depth <= 0:
+    graph = call_graph(ctx.resolver)
+    if depth <= 0 or not graph.may_run_project_code(ctx.module, call.func):
         return None
     definition = ctx.definition(call)
     if definition is None:
         return None
     if isinstance(definition.node, ast.AsyncFunctionDef) \
-            and not isinstance(ctx.module.parents.get(call), ast.Await):
+            and not ctx.module.awaited(call):
         return None  # a coroutine created here runs elsewhere (or never: FBP108)
-    return call_graph(ctx.resolver).chain(definition, "mail", leaf, depth, awaits=True)
+    return graph.chain(definition, "mail", leaf, depth, awaits=True)
 
 
 # ----- helpers ----------------------------------------------------------------------------
