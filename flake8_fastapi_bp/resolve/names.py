@@ -163,6 +163,9 @@ class Resolver:
         self._cache_key = ("resolver", id(self))
         # Answers about dotted names, for the run (see ``_qualname_value``).
         self._qualnames: dict[tuple[str, str], tuple[object, int]] = {}
+        # Answers about project defs and classes (results, members, library bases), for
+        # the run: keyed by ``Definition`` (a position), they need no module once known.
+        self._definitions: dict[tuple[str, object], tuple[object, int]] = {}
 
     # ----- public questions -------------------------------------------------------------
     def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
@@ -205,14 +208,10 @@ class Resolver:
     def function_result(self, definition: Definition, injected: bool = False) -> Value | None:
         """What calling a project function gives; ``injected``: what ``Depends`` injects
         (the yielded value of a generator dependency)."""
-        node = definition.node
-        if isinstance(node, ast.ClassDef):
-            return Value(canonical(qualname_of_def(definition.module, node)), True, definition)
-        if not isinstance(node, FUNCTION_TYPES):
+        if not definition.is_class and not definition.is_function:
             return None
-        kind = "injected" if injected else "result"
-        return self._cached(kind, definition.module, node,  # type: ignore[return-value]
-                            lambda _module, _node: self._function_result(definition, injected))
+        return self._about_definition("result", (definition, injected),  # type: ignore[return-value]
+                                      self._function_result)
 
     def bound_expression(self, module: ModuleInfo, expr: ast.expr,
                          depth: int = 0) -> tuple[ModuleInfo, ast.expr] | None:
@@ -292,7 +291,10 @@ class Resolver:
     def library_base(self, definition: Definition) -> str | None:
         """The first base class of a project class, up its project hierarchy, that is not
         a project class (``class Net(nn.Module)`` -> ``torch.nn.Module``)."""
-        return self._library_base(definition) if definition.is_class else None
+        if not definition.is_class:
+            return None
+        return self._about_definition("library-base", (definition, 0),  # type: ignore[return-value]
+                                      self._library_base)
 
     def annotated_metadata(self, module: ModuleInfo,
                            annotation: ast.AST | None) -> list[tuple[ModuleInfo, ast.expr]]:
@@ -536,6 +538,14 @@ class Resolver:
             return None
         return self.function_result(provider.definition, injected=True)
 
+    def _about_definition(self, kind: str, question: tuple[object, ...],
+                          compute: Callable[..., object]) -> object:
+        """``compute(*question)`` where ``question[0]`` is a ``Definition``: kept for the
+        run (the same rules as ``_qualname_value``), so asking again does not parse a
+        released module again."""
+        return self._cached(kind, None, question, lambda _module, key: compute(*key),
+                            self._definitions)
+
     def _qualname_value(self, qualname: str) -> Value | None:
         """A dotted name: a project definition or variable, else a library name. Kept for
         the run: the answer holds no module (``Definition`` finds its def again)."""
@@ -618,9 +628,10 @@ class Resolver:
             if value.definition is None:
                 return value.name
             if value.definition.is_class and depth < 5:
-                found = self._library_base(value.definition, depth + 1)
+                found = self._about_definition("library-base", (value.definition, depth + 1),
+                                               self._library_base)
                 if found:
-                    return found
+                    return found  # type: ignore[return-value]
         return None
 
     def _call_value(self, module: ModuleInfo, call: ast.Call) -> Value | None:
@@ -708,8 +719,10 @@ class Resolver:
     # ----- project functions and classes -----------------------------------------------
     def _function_result(self, definition: Definition, injected: bool) -> Value | None:
         node = definition.node
-        assert isinstance(node, FUNCTION_TYPES)
         module = definition.module
+        if isinstance(node, ast.ClassDef):
+            return Value(canonical(qualname_of_def(module, node)), True, definition)
+        assert isinstance(node, FUNCTION_TYPES)
         declared = self._declared_result(module, node, injected)
         if declared is not None:
             return self._declared_instance(declared)
@@ -734,6 +747,11 @@ class Resolver:
     def _class_member(self, definition: Definition, attr: str, instance: bool,
                       depth: int = 0) -> Value | None:
         """A member of a project class: a method, a class attribute or ``self.attr``."""
+        return self._about_definition("member", (definition, attr, instance, depth),  # type: ignore[return-value]
+                                      self._find_class_member)
+
+    def _find_class_member(self, definition: Definition, attr: str, instance: bool,
+                           depth: int) -> Value | None:
         classdef = definition.node
         module = definition.module
         assert isinstance(classdef, ast.ClassDef)
