@@ -45,7 +45,7 @@ Names = tuple[Resolver, ModuleInfo]
 
 
 # ----- constants a call passes -----------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     """What ``call_constants`` needs of a callee, without its node: its positional
     parameters and the literal value of each default (``UNKNOWN`` if not a literal)."""
@@ -60,7 +60,7 @@ class Signature:
                                      for param, default in _defaults(function)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arguments:
     """What a call passes to the callee's parameters, found once per call: literals,
     names bound once to a literal (already looked up), and which parameters get a name

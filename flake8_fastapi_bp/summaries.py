@@ -45,6 +45,9 @@ from .resolve.names import Definition, Resolver, own_nodes
 
 MAX_DEPTH = 10
 MAX_VISITS = 5_000
+# One empty set for the many functions without run-once code (each empty frozenset is
+# 216 bytes, and the facts of every function are kept for the run).
+NOTHING: frozenset = frozenset()
 
 # leaf(module, call) -> a label (e.g. the code "FBP102") when ``call`` is a leaf.
 Leaf = Callable[[ModuleInfo, ast.Call], "str | None"]
@@ -58,7 +61,7 @@ MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
 LAZY_WRAPPERS = frozenset({"enumerate", "zip", "map", "filter", "iter", "reversed"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chain:
     """``names[0]() -> ... -> names[-1]()``; the last one is the leaf call, at ``line`` of
     the file ``path`` (module ``module_name``). It holds no module or AST node, so an
@@ -199,20 +202,20 @@ class _Facts:
     __slots__ = ("run_once", "branches", "relevant", "leaves", "edges", "dead")
 
     def __init__(self, run_once: frozenset[int], branches: bool,
-                 relevant: frozenset[str]) -> None:
+                 relevant: tuple[str, ...]) -> None:
         self.run_once = run_once
         self.branches = branches
         self.relevant = relevant
         self.leaves: dict[str, tuple[tuple[int, _Leaf], ...]] = {}
         self.edges: tuple[_Edge, ...] | None = None
-        self.dead: dict[Constants, frozenset[int]] = {}
+        self.dead: dict[Constants, frozenset[int]] | None = None  # made on first use
 
     @classmethod
     def of(cls, module: ModuleInfo, body: FunctionNode) -> _Facts:
         calls = _calls(module, body)
         branching = _branching(module, body)
         once = run_once_nodes(body, branching)
-        return cls(frozenset(i for i, call in enumerate(calls) if id(call) in once),
+        return cls(frozenset(i for i, call in enumerate(calls) if id(call) in once) or NOTHING,
                    bool(branching.ifs), _read_names(branching, calls))
 
     def restrict(self, constants: Constants) -> Constants:
@@ -364,6 +367,8 @@ class CallGraph:
         """The places of the calls that ``constants`` rule out."""
         if not facts.branches or not constants:
             return frozenset()
+        if facts.dead is None:
+            facts.dead = {}
         if constants not in facts.dead:
             loaded = function.load()
             dead: frozenset[int] = frozenset()
@@ -493,7 +498,7 @@ def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
     return module.cache[key]  # type: ignore[return-value]
 
 
-def _read_names(branching: Branching, calls: list[ast.Call]) -> frozenset[str]:
+def _read_names(branching: Branching, calls: list[ast.Call]) -> tuple[str, ...]:
     """Names the body's ``if`` tests read and names its calls pass as arguments: the
     only names whose constants decide a branch here or reach a callee."""
     names = {node.id for branch in branching.ifs for node in ast.walk(branch.test)
@@ -502,7 +507,7 @@ def _read_names(branching: Branching, calls: list[ast.Call]) -> frozenset[str]:
         for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
             if isinstance(argument, ast.Name):
                 names.add(argument.id)
-    return frozenset(names)
+    return tuple(sorted(names))  # a few names: a tuple is a quarter of a frozenset's size
 
 
 def passes_receiver(entry: Entry, call: ast.Call) -> bool:
