@@ -247,6 +247,67 @@ def test_answers_and_facts_outlive_the_module_indexes(tmp_path: Path) -> None:
         tmp_path / "layers" / "pkg" / "store.py", 5)
 
 
+MODES = {
+    "pkg/__init__.py": "",
+    "pkg/api.py": """
+        from pkg.store import load
+
+
+        def sites():
+            load("orders", "ann")
+            load("users", "bob")
+            load("orders", "ann", mode="remote")
+    """,
+    "pkg/store.py": """
+        import time
+
+
+        def load(name, user, mode="local"):
+            print("loading")
+            if mode == "remote":
+                time.sleep(1)
+            return name
+    """,
+}
+
+
+def test_arguments_no_branch_reads_share_one_answer(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Call sites that differ only in arguments no ``if`` of the chain reads get the
+    same answer without the helper's module; another mode is a new question."""
+    from flake8_fastapi_bp.resolve import project
+    from flake8_fastapi_bp.resolve.project import release_modules
+
+    reads: list[str] = []
+    read = project.outline_or_whole
+
+    def counted(path: Path, name: str, is_package: bool):
+        reads.append(name)
+        return read(path, name, is_package)
+
+    monkeypatch.setattr(project, "outline_or_whole", counted)
+    module, resolver = load(write_project(tmp_path / "modes", MODES) / "pkg" / "api.py")
+    asked: list[int] = []
+
+    def sleeps(leaf_module, call):
+        asked.append(call.lineno)
+        return "sleep" if ast.unparse(call.func) == "time.sleep" else None
+
+    graph = call_graph(resolver)
+    first, second, remote = [node for node in ast.walk(module.tree)
+                             if isinstance(node, ast.Call)]
+    target = resolver.definition(module, first)
+    assert target is not None
+    assert graph.chain(target, "test-modes", sleeps, 3, call=first, caller=module) is None
+    assert asked and reads.count("pkg.store") == 1
+    assert release_modules(budget=0)
+    seen = len(asked)
+    assert graph.chain(target, "test-modes", sleeps, 3, call=second, caller=module) is None
+    assert len(asked) == seen and reads.count("pkg.store") == 1  # nothing read or tested again
+    found = graph.chain(target, "test-modes", sleeps, 3, call=remote, caller=module)
+    assert found is not None and found.names == ("load", "time.sleep")
+
+
 def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The name pre-filters rely on the project text scan; when the scan stops at its
