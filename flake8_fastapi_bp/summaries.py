@@ -338,12 +338,14 @@ class CallGraph:
         """The first leaf call in the function's own body, in source order, among the
         calls the step's constants leave (and ``once``: not run-once code)."""
         facts = self.facts(step.function)
-        leaves = () if facts is None else self._leaves(step.function, facts, kind, leaf)
+        if facts is None:
+            return None
+        leaves = self._leaves(step.function, facts, kind, leaf)
         if not leaves:
             return None
-        dead = self._dead(step.function, facts, step.constants)  # type: ignore[arg-type]
+        dead = self._dead(step.function, facts, step.constants)
         for index, found in leaves:
-            if index not in dead and not (once and index in facts.run_once):  # type: ignore[union-attr]
+            if index not in dead and not (once and index in facts.run_once):
                 return found
         return None
 
@@ -385,10 +387,12 @@ class CallGraph:
         """Project functions whose body runs when ``step`` runs, in source order, with
         the constants each call passes."""
         facts = self.facts(step.function)
-        edges = () if facts is None else self._edges(step.function, facts)
+        if facts is None:
+            return
+        edges = self._edges(step.function, facts)
         if not edges:
             return
-        dead = self._dead(step.function, facts, step.constants)  # type: ignore[arg-type]
+        dead = self._dead(step.function, facts, step.constants)
         for edge in edges:
             if edge.index in dead or once and edge.run_once:
                 continue

@@ -162,14 +162,18 @@ def definition_of(module, name: str) -> Definition:
     return Definition(module, node)
 
 
-def test_cycles_end_and_answers_are_cached(tmp_path: Path) -> None:
-    module, resolver = load(write_project(tmp_path / "cycle", CYCLE) / "pkg" / "a.py")
-    asked: list[int] = []
-
+def sleep_leaf(asked: list[int]):
+    """A leaf test for ``time.sleep`` that notes the line of every call it is asked about."""
     def sleeps(leaf_module, call):
         asked.append(call.lineno)
         return "sleep" if ast.unparse(call.func) == "time.sleep" else None
+    return sleeps
 
+
+def test_cycles_end_and_answers_are_cached(tmp_path: Path) -> None:
+    module, resolver = load(write_project(tmp_path / "cycle", CYCLE) / "pkg" / "a.py")
+    asked: list[int] = []
+    sleeps = sleep_leaf(asked)
     graph = call_graph(resolver)
     first = definition_of(module, "first")
     assert graph.chain(first, "test-sleep", sleeps, 1) is None
@@ -288,11 +292,7 @@ def test_arguments_no_branch_reads_share_one_answer(tmp_path: Path,
     monkeypatch.setattr(project, "outline_or_whole", counted)
     module, resolver = load(write_project(tmp_path / "modes", MODES) / "pkg" / "api.py")
     asked: list[int] = []
-
-    def sleeps(leaf_module, call):
-        asked.append(call.lineno)
-        return "sleep" if ast.unparse(call.func) == "time.sleep" else None
-
+    sleeps = sleep_leaf(asked)
     graph = call_graph(resolver)
     first, second, remote = [node for node in ast.walk(module.tree)
                              if isinstance(node, ast.Call)]

@@ -16,7 +16,7 @@ import builtins
 import weakref
 from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
 from ..phases import timed
@@ -210,8 +210,7 @@ class Resolver:
         (the yielded value of a generator dependency)."""
         if not definition.is_class and not definition.is_function:
             return None
-        return self._about_definition("result", (definition, injected),  # type: ignore[return-value]
-                                      self._function_result)
+        return self._about_definition("result", (definition, injected), self._function_result)
 
     def bound_expression(self, module: ModuleInfo, expr: ast.expr,
                          depth: int = 0) -> tuple[ModuleInfo, ast.expr] | None:
@@ -293,8 +292,7 @@ class Resolver:
         a project class (``class Net(nn.Module)`` -> ``torch.nn.Module``)."""
         if not definition.is_class:
             return None
-        return self._about_definition("library-base", (definition, 0),  # type: ignore[return-value]
-                                      self._library_base)
+        return self._about_definition("library-base", (definition, 0), self._library_base)
 
     def annotated_metadata(self, module: ModuleInfo,
                            annotation: ast.AST | None) -> list[tuple[ModuleInfo, ast.expr]]:
@@ -539,7 +537,7 @@ class Resolver:
         return self.function_result(provider.definition, injected=True)
 
     def _about_definition(self, kind: str, question: tuple[object, ...],
-                          compute: Callable[..., object]) -> object:
+                          compute: Callable[..., Any]) -> Any:
         """``compute(*question)`` where ``question[0]`` is a ``Definition``: kept for the
         run (the same rules as ``_qualname_value``), so asking again does not parse a
         released module again."""
@@ -631,7 +629,7 @@ class Resolver:
                 found = self._about_definition("library-base", (value.definition, depth + 1),
                                                self._library_base)
                 if found:
-                    return found  # type: ignore[return-value]
+                    return found
         return None
 
     def _call_value(self, module: ModuleInfo, call: ast.Call) -> Value | None:
@@ -747,7 +745,7 @@ class Resolver:
     def _class_member(self, definition: Definition, attr: str, instance: bool,
                       depth: int = 0) -> Value | None:
         """A member of a project class: a method, a class attribute or ``self.attr``."""
-        return self._about_definition("member", (definition, attr, instance, depth),  # type: ignore[return-value]
+        return self._about_definition("member", (definition, attr, instance, depth),
                                       self._find_class_member)
 
     def _find_class_member(self, definition: Definition, attr: str, instance: bool,
