@@ -7,9 +7,10 @@ FBP204 (mail sent by a helper), FBP403 (helpers without timeouts).
 A chain is found breadth-first, so it is the shortest one (ties: the earliest call in
 source order), explored at most ``MAX_DEPTH`` project functions deep; cycles and
 recursion end because a function is visited once per search. What each function calls
-and its first leaf call are computed once per function per flake8 run; each answer is
-cached per (function, kind, depth). A ``kind`` names one ``leaf`` test: callers must use
-a different kind for a different test.
+and its leaf calls are found once per function per flake8 run (the leaf calls once per
+kind), whatever the flags and constants of the search; each answer is cached per
+(function, constants that matter, kind, depth, flags). A ``kind`` names one ``leaf``
+test: callers must use a different kind for a different test.
 
 Only calls that run the callee's body right away are followed: sync project functions
 and methods, and constructors (``__init__``). Not followed: ``async def`` callees (calling
@@ -225,9 +226,10 @@ class _Facts:
 
 
 class CallGraph:
-    """Shortest chains to leaf calls. Each function's facts (its leaf call, its callees)
-    and each answer are kept for the run in compact form, keyed by file and position,
-    so they survive the release of the module indexes they were computed from."""
+    """Shortest chains to leaf calls. Each function's facts (``_Facts``: its leaf calls
+    per kind, its edges, the calls each set of constants rules out) and each answer are
+    kept for the run in compact form, keyed by file and position, so they survive the
+    release of the module indexes they were computed from."""
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
@@ -261,7 +263,7 @@ class CallGraph:
             call, entry.signature, passes_receiver(entry, call),
             None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
         start = _Step(entry.function, None, self._restrict(entry.function, constants))
-        key = (start.key, kind, depth, awaits, once, repr(constants))
+        key = (start.key, kind, depth, awaits, once)  # the step's key holds its constants
         if key not in self._answers:
             self._answers[key] = self._search(start, kind, leaf, depth, awaits, once)
         return self._answers[key]
