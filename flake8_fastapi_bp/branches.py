@@ -47,7 +47,7 @@ Names = tuple[Resolver, ModuleInfo]
 # ----- constants a call passes -----------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """What ``call_constants`` needs of a callee, without its node: its positional
+    """What ``Arguments`` needs of a callee, without its node: its positional
     parameters and the literal value of each default (``UNKNOWN`` if not a literal)."""
 
     positional: tuple[str, ...]

@@ -49,7 +49,7 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
     found: dict[ast.Call, tuple[Blocking, ast.AsyncFunctionDef]] = {}
     for call, function in ctx.calls_in_async_functions():
         if ctx.module.awaited(call):
-            continue  # see ``waits_on_loop``: not worth resolving
+            continue  # its result is awaited, so it is async: a listed sync type is wrong
         callee = ctx.callee(call)
         kind = blocking_kind(callee, extra, call)
         if kind is not None and waits_on_loop(ctx, call, callee):
@@ -76,8 +76,6 @@ def receiver_call(call: ast.Call) -> ast.Call | None:
 
 def waits_on_loop(ctx: FileContext, call: ast.Call, callee: str | None) -> bool:
     """Rule out the shapes in which a listed call does not make the event loop wait."""
-    if ctx.module.awaited(call):
-        return False  # its result is awaited, so the receiver is async: its type is wrong
     if callee in FILE_OPENERS and file_used_only_in_threads(ctx, call):
         return False
     if on_unbounded_queue(ctx.resolver, ctx.module, call, callee):

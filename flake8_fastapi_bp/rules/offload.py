@@ -335,8 +335,7 @@ def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
     definition = ctx.definition(call)
     if definition is None:
         return None
-    if isinstance(definition.node, ast.AsyncFunctionDef) \
-            and not ctx.module.awaited(call):
+    if definition.node_type is ast.AsyncFunctionDef and not ctx.module.awaited(call):
         return None  # a coroutine created here runs elsewhere (or never: FBP108)
     return graph.chain(definition, "mail", leaf, depth, awaits=True)
 
