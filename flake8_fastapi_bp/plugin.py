@@ -136,9 +136,11 @@ def start_run() -> None:
 
 # The module indexes are hundreds of thousands of long-lived objects: with the default
 # thresholds the collector scans them again and again (a quarter of the plugin's time on
-# a large project). Collecting the youngest objects every 50,000 allocations instead of
-# 700 keeps that to a few percent for a little more memory.
-GC_THRESHOLDS = (50_000, 20, 10)
+# a large project). Every file ends in a full collection (``collect_between_files``), so
+# the automatic one is only a guard against a single file piling up cyclic garbage: at
+# 1,000,000 net allocations it hardly ever runs, and what a file loads is scanned once
+# (litellm: 8-14% less CPU than at 50,000, same peak RSS).
+GC_THRESHOLDS = (1_000_000, 20, 10)
 
 
 def collect_garbage_less_often() -> None:
