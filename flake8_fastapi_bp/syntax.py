@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 
 def written_name(func: ast.expr) -> str:
@@ -20,3 +21,37 @@ def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
         if keyword.arg == name:
             return keyword.value
     return None
+
+
+# ----- walking ----------------------------------------------------------------------------
+# Field types of the grammar that never hold a node: names, strings, constants, flags.
+# ``expr_context`` (the shared Load/Store/Del markers) is left out of every walk too.
+_LEAF_FIELD_TYPES = frozenset({"identifier", "string", "constant", "int", "expr_context"})
+_SIGNATURE = re.compile(r"^(\w+)\((.*)\)$")
+
+
+def _node_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of ``node_type`` that may hold nodes, read from the grammar line every
+    node class carries as its docstring (``Attribute(expr value, identifier attr,
+    expr_context ctx)`` -> ``("value",)``); all its fields if that line does not read as
+    expected (a new Python may word it differently), but ``ctx``."""
+    match = _SIGNATURE.match((node_type.__doc__ or "").strip())
+    fields = node_type._fields
+    every = tuple(name for name in fields if name != "ctx")
+    if match is None or match.group(1) != node_type.__name__:
+        return every
+    declared = [part.split() for part in match.group(2).split(",") if part.strip()]
+    if [pair[-1] for pair in declared] != list(fields) or any(len(p) != 2 for p in declared):
+        return every
+    return tuple(name for kind, name in declared if kind.rstrip("?*") not in _LEAF_FIELD_TYPES)
+
+
+class _ChildFields(dict):
+    """Node type -> the fields that may hold child nodes (computed once per type)."""
+
+    def __missing__(self, node_type: type[ast.AST]) -> tuple[str, ...]:
+        fields = self[node_type] = _node_fields(node_type)
+        return fields
+
+
+CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = _ChildFields()

@@ -222,3 +222,44 @@ def test_profile_splits_the_time_by_phase(tmp_path: Path) -> None:
     cpu = float(next(line for line in run.stderr.splitlines()
                      if line.startswith("CPU ")).split()[1])
     assert sum(phases.values()) <= cpu
+
+
+# ----- the walks read only the fields that can hold nodes ---------------------------------
+WALK_SAMPLE = '''
+import a.b as c
+from . import d
+@deco(x=1)
+async def f(p: int = 2, /, *args, k: "T" = None, **kw) -> list[int]:
+    global g
+    async with c.open() as (h, i):
+        async for j in h:
+            y = [k async for k in j if k > 1 and not k]
+    try:
+        match y:
+            case {"a": 1, **rest} | [1, *other] if rest:
+                pass
+            case Point(x=0) as p:
+                pass
+    except (ValueError, KeyError) as err:
+        raise RuntimeError(f"{err!r:>10}") from err
+    lambda q=1: q ** -2
+    del y[0], c.x
+    return (yield from z) if p else await w
+class K(Base, metaclass=M):
+    attr: int = 3
+    x += 1
+'''
+
+
+def test_child_fields_walk_every_node_but_the_context_markers() -> None:
+    from flake8_fastapi_bp.resolve.names import walk
+    from flake8_fastapi_bp.syntax import CHILD_FIELDS
+
+    contexts = (ast.Load, ast.Store, ast.Del)
+    for source in (WALK_SAMPLE, Path(plugin_module.__file__).read_text()):
+        tree = ast.parse(source)
+        expected = [n for n in ast.walk(tree) if not isinstance(n, contexts)]
+        assert list(walk(tree)) == expected
+    assert CHILD_FIELDS[ast.Name] == () and CHILD_FIELDS[ast.Attribute] == ("value",)
+    for node_type in {type(n) for n in ast.walk(ast.parse(WALK_SAMPLE))}:
+        assert set(CHILD_FIELDS[node_type]) <= set(node_type._fields)

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
+from ..syntax import CHILD_FIELDS
+
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
 FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -293,13 +295,14 @@ class _Indexer:
         parents = self.info.parents
         visit = self.visit
         pop, push = stack.pop, stack.append
+        fields = CHILD_FIELDS
         while stack:
             node, scope = pop()
-            for name in node._fields:
+            for name in fields[type(node)]:
                 value = getattr(node, name, None)
                 children = value if type(value) is list else (value,)
                 for child in children:
-                    if not isinstance(child, ast.AST) or type(child) in _CONTEXTS:
+                    if not isinstance(child, ast.AST):
                         continue
                     parents[child] = node
                     push((child, visit(child, node, scope) if type(child) in _VISITED
@@ -437,14 +440,14 @@ class _Indexer:
 
 MATCH_CAPTURES = (ast.MatchAs, ast.MatchStar, ast.MatchMapping)
 TYPE_ALIAS = getattr(ast, "TypeAlias", None)
-# The node types ``_Indexer.visit`` does something with (any other keeps its scope), and
-# the load/store/del markers, which are shared singletons and never asked about.
+# The node types ``_Indexer.visit`` does something with (any other keeps its scope). The
+# load/store/del markers (shared singletons, never asked about) are not walked at all
+# (``CHILD_FIELDS``).
 _VISITED = frozenset({
     ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.Import,
     ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.withitem, ast.For,
     ast.AsyncFor, ast.NamedExpr, ast.ExceptHandler, ast.Global, ast.Nonlocal, *MATCH_CAPTURES,
     *([TYPE_ALIAS] if TYPE_ALIAS is not None else []), ast.Await, ast.AsyncWith})
-_CONTEXTS = frozenset({ast.Load, ast.Store, ast.Del})
 
 
 def _enclosing_function_scope(scope: Scope, name: str) -> Scope | None:
@@ -699,9 +702,9 @@ def _walk_order(tree: ast.AST) -> Iterable[ast.AST]:
     yield tree
     while stack:
         node = stack.pop()
-        for name in node._fields:
+        for name in CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
             for child in (value if type(value) is list else (value,)):
-                if isinstance(child, ast.AST) and type(child) not in _CONTEXTS:
+                if isinstance(child, ast.AST):
                     yield child
                     stack.append(child)

@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterator
 from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
 from ..phases import timed
 from .infer import Inference
-from .module import _CONTEXTS, FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
+from ..syntax import CHILD_FIELDS
+from .module import FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
 from .project import Project
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -884,13 +885,13 @@ def _push_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
     ``Load``/``Store``/``Del`` markers. The fields are read in one plain call: the two
     generators of ``iter_child_nodes`` made the walks below twice as slow, and they run
     for every function the rules and the call graph look at."""
-    for name in node._fields:
+    for name in CHILD_FIELDS[type(node)]:
         value = getattr(node, name, None)
         if type(value) is list:
             for item in value:
                 if isinstance(item, ast.AST):
                     append(item)
-        elif isinstance(value, ast.AST) and type(value) not in _CONTEXTS:
+        elif isinstance(value, ast.AST):
             append(value)
 
 
