@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .apis.mail import MAIL_METHOD_NAMES
 from .syntax import keyword_value as _keyword
 from .syntax import written_name as _simple_name
 from .phases import timed
@@ -355,6 +356,9 @@ class ProjectReferences:
     # Names given to any ``def`` or ``class`` anywhere: a call whose name is none of these
     # (nor imported as one) cannot run project code, so the call graph need not resolve it.
     defined_names: set[str] = field(default_factory=set)
+    # Mail-sending method names (``sendmail``...) written anywhere: FBP204 searches no
+    # helper chain in a project that writes none.
+    mail_words: set[str] = field(default_factory=set)
     # False when the project has more files than the scan reads: names not seen may
     # still be defined, so the name pre-filters above must let every call through.
     complete: bool = True
@@ -380,6 +384,7 @@ _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _ASYNC_DEF = re.compile(r"async(?<!\wasync)[ \t]+def[ \t]+(\w+)")
 # ``get_db = get_session`` at module level: a name that may stand for a project function.
 _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
+_MAIL_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(sorted(MAIL_METHOD_NAMES)))
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
                      re.M)
 
@@ -408,6 +413,8 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
         into.async_defs.update(_ASYNC_DEF.findall(text))
     into.defined_names.update(defined_in_text(text))
     into.defined_names.update(_NAME_ALIAS.findall(text))
+    if "send" in text:  # every mail-sending method name has it
+        into.mail_words.update(_MAIL_WORDS.findall(text))
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None

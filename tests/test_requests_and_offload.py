@@ -173,3 +173,73 @@ def test_rebinding_through_a_method_that_keeps_the_type(tmp_path: Path) -> None:
     # A method that returns another type, or a value from elsewhere: unknown.
     assert checked.callee("info.get") is None
     assert checked.callee("mixed.save") is None
+
+
+MAIL_PROJECT = {
+    "app/__init__.py": "",
+    "app/notify.py": """
+        def notify(user):
+            return prepare(user)
+
+
+        def prepare(user):
+            return user
+    """,
+    "app/main.py": """
+        from fastapi import FastAPI
+
+        from app.notify import notify
+
+        app = FastAPI()
+
+
+        @app.post("/users")
+        def create_user(user: str):
+            notify(user)
+            return user
+    """,
+}
+SENDS_MAIL = """
+import smtplib
+
+
+def prepare(user):
+    smtplib.SMTP("localhost").sendmail("a@b.c", [user], "hi")
+"""
+
+
+def test_fbp204_searches_helpers_only_where_the_project_writes_a_mail_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixture_runner import run_plugin
+    from flake8_fastapi_bp.summaries import CallGraph
+
+    searched: list[str] = []
+    original = CallGraph.chain
+
+    def chain(self, definition, kind, *args, **kwargs):
+        searched.append(kind)
+        return original(self, definition, kind, *args, **kwargs)
+
+    monkeypatch.setattr(CallGraph, "chain", chain)
+    def mail_reports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
+        return [r for r in run_plugin(path, [], source) if r[1] == "FBP204"]
+
+    root = write_project(tmp_path / "p", MAIL_PROJECT)
+    main, helper = root / "app" / "main.py", root / "app" / "notify.py"
+    assert mail_reports(main) == []
+    assert "mail" not in searched  # no file writes a mail call: nothing to search
+    # The endpoint's module as an editor holds it (not saved yet): the buffer is read.
+    buffer = main.read_text().replace("    notify(user)", "    welcome(user)") + """
+
+def welcome(user):
+    import smtplib
+    smtplib.SMTP("localhost").sendmail("a@b.c", [user], "hi")
+"""
+    assert mail_reports(main, buffer) == [(10, "FBP204")]
+    assert searched.count("mail") == 1
+    edited = helper.read_text().replace("def prepare(user):\n    return user\n", "")
+    # Saved: the project now writes one, and the chain is found from the endpoint.
+    helper.write_text(edited + SENDS_MAIL)
+    from flake8_fastapi_bp.plugin import start_run
+    start_run()
+    assert mail_reports(main) == [(10, "FBP204")]

@@ -17,6 +17,10 @@ MAIL_SENDS: frozenset[str] = frozenset({
     "boto3.client.send_bulk_email",
 })
 
+# The names those calls are written with (``smtp.sendmail(...)``): a project whose files
+# never write one sends no mail through these APIs, whatever its helpers call.
+MAIL_METHOD_NAMES: frozenset[str] = frozenset(name.rpartition(".")[2] for name in MAIL_SENDS)
+
 # A coroutine handed to one of these runs on its own, after the response: not inline.
 DETACHING_CALLS: frozenset[str] = frozenset({
     "asyncio.create_task", "asyncio.ensure_future", "asyncio.AbstractEventLoop.create_task",

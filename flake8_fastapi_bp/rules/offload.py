@@ -14,10 +14,10 @@ from ..syntax import written_name as _simple_name
 from ..apis.heavy import RETRY_DECORATORS, SLEEPS, is_heavy
 from ..apis.blocking import OFFLOADERS
 from ..apis.clients import CACHING_DECORATORS
-from ..apis.mail import DETACHING_CALLS, MAIL_SENDS
+from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_SENDS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
-from ..fastapi_model import TASK_CALLERS
+from ..fastapi_model import TASK_CALLERS, project_references
 from ..resolve.module import FUNCTION_TYPES, ModuleInfo
 from ..resolve.names import Definition, Resolver, Value
 from ..summaries import Chain, Leaf, call_graph
@@ -25,7 +25,6 @@ from ..summaries import Chain, Leaf, call_graph
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")
 TASK_CALL_NAMES = frozenset({"add_task", "BackgroundTask"})
-MAIL_METHOD_NAMES = frozenset(name.rpartition(".")[2] for name in MAIL_SENDS)
 PARTIAL = "functools.partial"
 RUN_IN_EXECUTOR = "asyncio.AbstractEventLoop.run_in_executor"
 AWAITED_OFFLOADERS = OFFLOADERS - {PARTIAL}
@@ -288,19 +287,32 @@ def inline_notifications(ctx: FileContext) -> Iterator[Report]:
     the call in the endpoint, naming the chain)."""
     leaf = mail_leaf(ctx.resolver)
     depth = ctx.settings.call_depth
+    may_send: bool | None = None
     for call in ctx.module.calls:
         function = ctx.function_of(call)
         if function is None or not ctx.fastapi.is_endpoint(function):
             continue
         chain = ""
         if not sends_mail(ctx.resolver, ctx.module, call):
-            found = _mail_helper_chain(ctx, call, leaf, depth) \
-                or _awaited_offload_of_mail(ctx, call, leaf, depth)
+            if may_send is None:
+                may_send = project_may_send_mail(ctx)
+            found = _mail_helper_chain(ctx, call, leaf, depth if may_send else 0) \
+                or _awaited_offload_of_mail(ctx, call, leaf, depth if may_send else 0)
             if found is None:
                 continue
             chain = f" via {found if isinstance(found, str) else found.text()}"
         yield ctx.report("FBP204", call, call=display_name(call.func), function=function.name,
                          chain=chain)
+
+
+def project_may_send_mail(ctx: FileContext) -> bool:
+    """Does this file or any file of the project (a text scan) write a mail-sending
+    method's name? If none does, no helper chain can end in one: none is searched."""
+    references = project_references(ctx.project)
+    if not references.complete or not references.mail_words.isdisjoint(MAIL_METHOD_NAMES):
+        return True
+    lines = ctx.module.lines
+    return lines is None or any(name in line for line in lines for name in MAIL_METHOD_NAMES)
 
 
 def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf,
