@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import sys
 import tokenize
@@ -165,6 +166,21 @@ def index_module(tree: ast.Module, path: Path | None, name: str, is_package: boo
         return None
 
 
+@lru_cache(maxsize=8192)
+def _listing(directory: Path) -> frozenset[str]:
+    """The names in ``directory`` (none if unreadable), read once per run: module lookups
+    ask about many files that do not exist (every prefix of every dotted name)."""
+    try:
+        return frozenset(os.listdir(directory))
+    except OSError:
+        return frozenset()
+
+
+def has_file(directory: Path, name: str) -> bool:
+    """Is there a file ``name`` in ``directory``? (One stat, only for names listed.)"""
+    return name in _listing(directory) and (directory / name).is_file()
+
+
 @lru_cache(maxsize=4096)
 def _marker_root(directory: Path) -> Path | None:
     for candidate in (directory, *directory.parents):
@@ -179,8 +195,7 @@ def _package_root(path: Path) -> Path:
     ``pkg.portion.module``), not a folder of scripts: the chain goes on through it."""
     directory = path.parent
     while directory.parent != directory and (
-            (directory / "__init__.py").exists()
-            or (directory.parent / "__init__.py").exists()):
+            has_file(directory, "__init__.py") or has_file(directory.parent, "__init__.py")):
         directory = directory.parent
     return directory
 
@@ -234,9 +249,9 @@ class Project:
         relative = Path(*name.split("."))
         for root in self.roots:
             base = root / relative
-            if base.with_suffix(".py").is_file():
+            if has_file(base.parent, base.name + ".py"):
                 return base.with_suffix(".py"), False
-            if (base / "__init__.py").is_file():
+            if has_file(base, "__init__.py"):
                 return base / "__init__.py", True
         return None
 
@@ -325,7 +340,7 @@ class Project:
     def checked_name(self, path: Path) -> tuple[str, bool]:
         """Inside a regular package the name comes from the package chain, else from the
         roots (the project root first: ``app.main`` rather than ``main``)."""
-        if (path.parent / "__init__.py").exists():
+        if has_file(path.parent, "__init__.py"):
             dotted = _dotted(path, _package_root(path))
             if dotted is not None:
                 return dotted
@@ -466,6 +481,7 @@ def forget_projects() -> None:
     _RETAINED[0] = 0
     GROWN_NODES[0] = 0
     _marker_root.cache_clear()
+    _listing.cache_clear()
     forget_requirements()
 
 

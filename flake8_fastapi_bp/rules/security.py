@@ -16,6 +16,7 @@ from ..syntax import written_name as _written_name
 from ..apis import secrets
 from ..context import FileContext, Report, display_name
 from ..resolve.module import FUNCTION_TYPES
+from ..resolve.project import has_file
 
 CODES = ("FBP501", "FBP502", "FBP503", "FBP504", "FBP505")
 
@@ -63,7 +64,7 @@ def in_test_package(path: Path) -> bool:
     """Is ``path`` inside a package (up its chain of ``__init__.py`` directories) named
     test, tests or testing?"""
     directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
+    while has_file(directory, "__init__.py") and directory.parent != directory:
         if directory.name in TEST_PACKAGES:
             return True
         directory = directory.parent
