@@ -41,7 +41,7 @@ from .apis.coroutines import CONVERTING_DECORATORS
 from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branching,
                        Constants, Signature, dead_nodes, run_once_nodes)
 from .fastapi_model import project_references
-from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
+from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope, class_method
 from .resolve.names import Definition, Resolver, own_nodes
 
 MAX_DEPTH = 10
@@ -106,9 +106,8 @@ def callable_body(definition: Definition, awaits: bool = False) -> FunctionNode 
     if isinstance(node, ast.FunctionDef) or awaits and isinstance(node, ast.AsyncFunctionDef):
         return node
     if isinstance(node, ast.ClassDef):
-        for item in node.body:
-            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
-                return item
+        init = class_method(definition.module, node, "__init__")
+        return init if isinstance(init, ast.FunctionDef) else None
     return None
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from fixture_runner import FIXTURES, fixture_files
-from flake8_fastapi_bp.resolve.module import (ModuleInfo, OutlineModule, outline_segments,
-                                              statement_starts)
+from flake8_fastapi_bp.resolve import module as module_module
+from flake8_fastapi_bp.resolve.module import (LazyBody, ModuleInfo, OutlineModule,
+                                              outline_segments, present, statement_starts)
 
 TESTS = Path(__file__).parent
 
@@ -80,16 +81,29 @@ def shape(info: ModuleInfo) -> tuple:
     def at(node: ast.AST) -> tuple[int, int, str]:
         return getattr(node, "lineno", 0), getattr(node, "col_offset", 0), type(node).__name__
 
-    bindings = {name: [(b.kind, at(b.node) if b.node else None, b.target) for b in found]
-                for name, found in info.module_scope.bindings.items()}
+    def bindings_of(scope) -> dict:
+        return {name: [(b.kind, at(b.node) if b.node else None, b.target) for b in found]
+                for name, found in scope.bindings.items()}
+
     return ([at(call) for call in info.calls], [at(f) for f in info.functions],
-            [at(c) for c in info.classes], info.has_async, bindings,
-            sorted(at(scope.node) for scope in info.all_scopes()), info.star_imports,
-            [at(node) for node in info.tree.body])
+            [at(c) for c in info.classes], info.has_async, bindings_of(info.module_scope),
+            sorted((at(scope.node), sorted(bindings_of(scope).items()))
+                   for scope in info.all_scopes()), info.star_imports,
+            [at(node) for node in info.tree.body],
+            [(at(c), c.end_lineno, c.end_col_offset, [at(n) for n in c.body])
+             for c in info.classes])
+
+
+@pytest.fixture(params=["eager classes", "lazy classes"])
+def class_laziness(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test below also runs with every class read without its methods' bodies."""
+    if request.param == "lazy classes":
+        monkeypatch.setattr(module_module, "LAZY_CLASS_MIN_LINES", 0)
+    return request.param
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
-def test_a_completed_outline_is_the_whole_index(path: Path) -> None:
+def test_a_completed_outline_is_the_whole_index(path: Path, class_laziness: str) -> None:
     source = path.read_text(encoding="utf-8")
     whole = ModuleInfo(ast.parse(source), path, "m", False, source.splitlines(True))
     outline = OutlineModule.build(source, path, "m", False)
@@ -100,7 +114,7 @@ def test_a_completed_outline_is_the_whole_index(path: Path) -> None:
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_an_outline_completed_from_the_checked_tree_takes_its_defs(
-        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        path: Path, monkeypatch: pytest.MonkeyPatch, class_laziness: str) -> None:
     """The checked file may be an outline a lookup built earlier: flake8's whole parse of
     the same text completes it, giving the whole index, and no def is parsed again."""
     source = path.read_text(encoding="utf-8")
@@ -109,9 +123,14 @@ def test_an_outline_completed_from_the_checked_tree_takes_its_defs(
     if outline is None:
         pytest.skip("no def or class to wait")
     checked = ast.parse(source)
+    for node in checked.body:  # classes asked for before the file is checked: lazy ones
+        if isinstance(node, ast.ClassDef):
+            outline.top_level(node.name)
     eager = {id(node) for node in outline.tree.body}  # e.g. a def that writes a global
-    monkeypatch.setattr(OutlineModule, "_parse", lambda self, segment: pytest.fail(
+    monkeypatch.setattr(OutlineModule, "_parse", lambda self, segment, lines=None: pytest.fail(
         f"parsed {segment.name} again"))
+    monkeypatch.setattr(module_module._ClassMethods, "_parse", lambda self, module, method:
+                        pytest.fail(f"parsed method {method.name} again"))
     outline.complete_from(checked)
     assert shape(outline) == shape(whole)
     taken = {id(node) for node in checked.body}
@@ -120,11 +139,14 @@ def test_an_outline_completed_from_the_checked_tree_takes_its_defs(
 
 def test_every_fixture_reports_the_same_with_every_module_an_outline() -> None:
     """The fixtures (multi-module projects included) with every other module read as an
-    outline, in a fresh process so that no module was parsed whole before."""
+    outline and every class in it without its methods' bodies, in a fresh process so
+    that no module was parsed whole before."""
     script = textwrap.dedent("""
         import sys
         from flake8_fastapi_bp.resolve import project
         project.OUTLINE_MIN_CHARS = 0
+        from flake8_fastapi_bp.resolve import module
+        module.LAZY_CLASS_MIN_LINES = 0
         from fixture_runner import expected, fixture_files, run_plugin
         bad = [str(p) for p in fixture_files() if sorted(run_plugin(p)) != expected(p)]
         print("\\n".join(bad))
@@ -134,3 +156,82 @@ def test_every_fixture_reports_the_same_with_every_module_an_outline() -> None:
                             text=True, env={**__import__("os").environ,
                                             "PYTHONPATH": str(TESTS)})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+LAZY_CLASS = '''
+import os
+
+
+class Store:
+    """A store."""
+
+    limit = 3
+
+    class Inner:
+        pass
+
+    def __init__(self, root):
+        self.root = root
+
+    @property
+    def size(self):
+        return len(os.listdir(self.root))
+
+    async def load(self, name):
+        data = (name
+    @ self.root)  # at the body's indentation: read as a decorator of the next def
+        return data
+
+    def save(self, name):
+        return os.path.join(self.root, name)
+
+    def ping(self):
+        return 1
+'''
+
+
+def test_a_large_class_parses_a_method_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module_module, "LAZY_CLASS_MIN_LINES", 0)
+    outline = OutlineModule.build(LAZY_CLASS, None, "m", False)
+    assert outline is not None
+    [binding] = outline.top_level("Store")
+    classdef = binding.node
+    assert isinstance(classdef, ast.ClassDef) and type(classdef.body) is LazyBody
+    kinds = [type(n).__name__ for n in present(classdef.body)]
+    assert kinds == ["Expr", "Assign", "ClassDef"]  # docstring, limit, Inner: no method
+    whole = ast.parse(LAZY_CLASS).body[1]
+    expected = {getattr(node, "name", ""): ast.dump(node, include_attributes=True)
+                for node in whole.body}
+    [save] = outline.scopes[classdef].bindings["save"]
+    assert ast.dump(save.node, include_attributes=True) == expected["save"]
+    assert "__init__" not in [getattr(n, "name", "") for n in present(
+        classdef.body)]
+    # Methods whose text the outline cuts short (a line of ``load`` at the body's
+    # indentation reads as a decorator of ``save``) come from the whole class's parse.
+    [load] = outline.scopes[classdef].bindings["load"]
+    assert ast.dump(load.node, include_attributes=True) == expected["load"]
+    # ``self.root`` is looked for only in the methods that mention it; ``__init__`` is
+    # found by its name.
+    from flake8_fastapi_bp.resolve.names import _self_assignments
+    from flake8_fastapi_bp.resolve.module import class_method
+    assignments = _self_assignments(outline, classdef, "root")["root"]
+    assert [node.lineno for node in assignments] == [14]  # in __init__
+    waiting = {getattr(n, "name", "") for n in present(classdef.body)}
+    assert "__init__" in waiting and "ping" not in waiting
+    assert class_method(outline, classdef, "ping").lineno == whole.body[-1].lineno
+    # Reading the body gives every statement, in order, as a whole parse would.
+    assert [ast.dump(n, include_attributes=True) for n in classdef.body] == \
+        [ast.dump(n, include_attributes=True) for n in whole.body]
+    assert (classdef.end_lineno, classdef.end_col_offset) == \
+        (whole.end_lineno, whole.end_col_offset)
+
+
+def test_a_class_the_outline_misreads_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(module_module, "LAZY_CLASS_MIN_LINES", 0)
+    source = LAZY_CLASS.replace("(name\n    @ self.root)", "[\n    1, 2]")
+    outline = OutlineModule.build(source, None, "m", False)
+    assert outline is not None
+    [binding] = outline.top_level("Store")
+    assert type(binding.node.body) is list
+    whole = ast.parse(source).body[1]
+    assert [ast.dump(n) for n in binding.node.body] == [ast.dump(n) for n in whole.body]

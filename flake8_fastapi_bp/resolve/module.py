@@ -212,8 +212,10 @@ def _definition_in(node: ast.AST, line: int,
         if isinstance(current, (*FUNCTION_TYPES, ast.ClassDef)) \
                 and current.lineno == line and current.col_offset == column:
             return current
+        if isinstance(current, ast.ClassDef) and type(current.body) is LazyBody:
+            current.body.materialize_at(line)
         for body in _BODIES:
-            for child in getattr(current, body, ()):
+            for child in present(getattr(current, body, ())):
                 first = getattr(child, "lineno", None)  # a ``case`` has no position
                 if first is None or first <= line <= child.end_lineno:
                     stack.append(child)
@@ -252,9 +254,14 @@ def _in_body(scope_node: ast.AST, child: ast.AST) -> bool:
     """Decorators, defaults and annotations are evaluated in the enclosing scope."""
     if isinstance(scope_node, ast.Lambda):
         return child is scope_node.body
-    if isinstance(scope_node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    if isinstance(scope_node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return child in scope_node.body
+    if isinstance(scope_node, ast.ClassDef):  # its body may wait (``LazyBody``): not read
+        return not any(child in getattr(scope_node, field, ()) for field in _CLASS_HEAD)
     return True
+
+
+_CLASS_HEAD = ("decorator_list", "bases", "keywords", "type_params")
 
 
 def _target_names(target: ast.expr) -> Iterator[ast.Name]:
@@ -481,17 +488,20 @@ _GLOBAL = re.compile(r"^[ \t]+global[ \t]", re.M)
 GROWN_NODES = [0]
 
 
-def statement_starts(lines: list[str]) -> list[int] | None:
-    """Indexes of the lines that start a top-level statement, read from the text: a line
-    beginning in column 0 outside triple-quoted strings and backslash continuations. None
+def statement_starts(lines: list[str], indent: str = "") -> list[int] | None:
+    """Indexes of the lines that start a top-level statement (or one of a class body
+    indented by ``indent``), read from the text: a line beginning in column 0 (right after
+    ``indent``) outside triple-quoted strings and backslash continuations. None
     when a triple-quoted string is left open (the text is not what this reading expects).
     A line in column 0 inside brackets would be taken for a start; the parse of the
     pieces catches that (the module is then parsed whole)."""
     starts: list[int] = []
     open_quote: str | None = None
     continued = False
+    width = len(indent)
     for index, line in enumerate(lines):
-        if open_quote is None and not continued and line[:1] not in _NOT_A_START:
+        if open_quote is None and not continued and line[width:width + 1] not in _NOT_A_START \
+                and (not width or line.startswith(indent)):
             starts.append(index)
         if '"""' in line or "'''" in line:
             for quote in _TRIPLE_QUOTE.findall(line):
@@ -602,6 +612,10 @@ class OutlineModule(ModuleInfo):
         self._pending: dict[str, list[Segment]] = {}
         for segment in segments:
             self._pending.setdefault(segment.name, []).append(segment)
+        # Classes indexed with methods still waiting (``LazyBody``), to complete.
+        self._lazy: list[ast.ClassDef] = []
+        # Defs added since calls, functions and classes were last put in walk order.
+        self._unordered = False
         super().__init__(tree, path, name, is_package, lines)
 
     @classmethod
@@ -643,30 +657,79 @@ class OutlineModule(ModuleInfo):
     def complete_from(self, tree: ast.Module | None) -> None:
         """Index every waiting def/class; ``tree``: a whole parse of the same text (the
         checked file's, which flake8 has parsed already) to take them from."""
-        if not self._pending:
+        if not self._pending and not self._lazy and not self._unordered:
             return
         parsed = {_first_line(node): node for node in tree.body
                   if isinstance(node, (*FUNCTION_TYPES, ast.ClassDef))} if tree else None
         for name in list(self._pending):
             self.materialize(name, parsed)
-        self._reorder()
+        for classdef in self._lazy:
+            whole = parsed.get(_first_line(classdef)) if parsed else None
+            methods = {_first_line(node): node for node in whole.body
+                       if isinstance(node, FUNCTION_TYPES)} if whole is not None else None
+            body = classdef.body
+            if type(body) is LazyBody:
+                body.materialize_all(methods)
+        self._lazy = []
+        if self._unordered:
+            self._reorder()
+            self._unordered = False
 
     def _add(self, segment: Segment, parsed: ast.stmt | None = None) -> None:
-        """Index the def/class of ``segment`` (``parsed``: its statement, if at hand)."""
+        """Index the def/class of ``segment`` (``parsed``: its statement, if at hand). A
+        large class is read without its methods' bodies (``class_outline``): each method
+        is parsed on the first question about its name."""
+        outline = None
+        if parsed is None and segment.end - segment.start >= LAZY_CLASS_MIN_LINES:
+            outline = class_outline(self.lines or [], segment)
         statement = parsed if getattr(parsed, "name", None) == segment.name \
-            else self._parse(segment)
+            else self._parse(segment, outline[0] if outline else None)
+        if statement is None and outline is not None:
+            outline, statement = None, self._parse(segment)  # the outline misread it
         if statement is None:
             return  # read as something it is not: the module lacks this one def
+        if outline is not None:
+            _drop_placeholder(statement, outline[2])
         self.tree.body.insert(bisect.bisect(self.tree.body, _position_key(statement),
                                             key=_position_key), statement)
         before = len(self.parents)
         indexer = _Indexer(self)
         indexer.declared_elsewhere(indexer.add_statement(statement))
         GROWN_NODES[0] += len(self.parents) - before
+        self._unordered = True
+        if outline is not None and isinstance(statement, ast.ClassDef):
+            self._wait_for_methods(statement, segment, outline[1])
 
-    def _parse(self, segment: Segment) -> ast.stmt | None:
+    def _wait_for_methods(self, classdef: ast.ClassDef, segment: Segment,
+                          methods: list[Segment]) -> None:
+        """Methods are added to the class's body and scope when asked for by name, or
+        all at once when anything reads the body (``LazyBody``)."""
+        waiting = _ClassMethods(self, classdef, segment, methods)
+        scope = self.scopes[classdef]
+        deferred = _DeferredBindings(waiting)
+        dict.update(deferred, scope.bindings)
+        scope.bindings = deferred
+        classdef.body = LazyBody(classdef.body, waiting)
+        self._lazy.append(classdef)
+
+    def add_method(self, classdef: ast.ClassDef, method: ast.stmt) -> None:
+        """Index a method of a lazy class, parsed on demand, in its class's scope."""
+        body = classdef.body
+        index = bisect.bisect(present(body), _position_key(method), key=_position_key)
+        list.insert(body, index, method)
+        self.parents[method] = classdef
+        before = len(self.parents)
+        indexer = _Indexer(self)
+        scopes_before = len(self.scopes)
+        indexer.walk([(method, indexer.visit(method, classdef, self.scopes[classdef]))])
+        indexer.declared_elsewhere(list(self.scopes.values())[scopes_before:])
+        GROWN_NODES[0] += len(self.parents) - before + 1
+        self._unordered = True
+
+    def _parse(self, segment: Segment, lines: list[str] | None = None) -> ast.stmt | None:
         assert self.lines is not None
-        text = "\n" * segment.start + "".join(self.lines[segment.start:segment.end])
+        text = "\n" * segment.start + "".join(
+            lines if lines is not None else self.lines[segment.start:segment.end])
         try:
             body = ast.parse(text).body
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
@@ -681,6 +744,227 @@ class OutlineModule(ModuleInfo):
         self._calls.sort(key=order.__getitem__)
         self._functions.sort(key=order.__getitem__)
         self._classes.sort(key=order.__getitem__)
+
+
+# ----- lazy classes ------------------------------------------------------------------------
+# A class segment of at least this many lines is read without its methods' bodies: large
+# classes are most of an outline's text, and a question about a class needs few methods.
+LAZY_CLASS_MIN_LINES = 60
+_METHOD_HEADER = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)")
+
+
+def class_outline(lines: list[str],
+                  segment: Segment) -> tuple[list[str], list[Segment], int] | None:
+    """The text of a class segment with its methods blanked out (a ``pass`` on the first
+    blanked line keeps the body valid), the methods as segments, and the line (1-based)
+    of that ``pass``. None when the text does not read as a class with a one-line
+    header and methods at one indentation (it is then parsed whole)."""
+    text = lines[segment.start:segment.end]
+    header = next((i for i, line in enumerate(text) if line.startswith("class")), None)
+    if header is None or not _one_line_header(text[header]):
+        return None
+    first_body = segment.start + header + 1
+    indent = _body_indent(lines[first_body:segment.end])
+    if not indent:
+        return None
+    starts = statement_starts(lines[first_body:segment.end], indent)
+    if not starts:
+        return None
+    methods = _method_segments(lines, first_body, segment.end, starts, indent)
+    if not methods:
+        return None
+    skeleton = list(text)
+    for method in methods:
+        skeleton[method.start - segment.start:method.end - segment.start] = \
+            ["\n"] * (method.end - method.start)
+    skeleton[methods[0].start - segment.start] = indent + "pass\n"
+    return skeleton, methods, methods[0].start + 1
+
+
+def _one_line_header(line: str) -> bool:
+    code = line.partition("#")[0].rstrip()
+    return code.endswith(":") and code.count("(") == code.count(")") \
+        and code.count("[") == code.count("]")
+
+
+def _body_indent(body: list[str]) -> str:
+    for line in body:
+        stripped = line.lstrip(" \t")
+        if stripped and stripped[0] not in "#\n\f":
+            return line[:len(line) - len(stripped)]
+    return ""
+
+
+def _method_segments(lines: list[str], first: int, end: int, starts: list[int],
+                     indent: str) -> list[Segment]:
+    """The ``def`` statements (with their decorators) among the class body's statements
+    (``starts``, relative to line ``first``); none that declares a ``global``."""
+    methods: list[Segment] = []
+    bounds = [first + start for start in starts] + [end]
+    width = len(indent)
+    index = 0
+    while index < len(starts):
+        begin = index
+        while index < len(starts) and lines[bounds[index]][width:].startswith("@"):
+            index += 1
+        if index == len(starts):
+            break
+        header = _METHOD_HEADER.match(lines[bounds[index]], width)
+        start, stop = bounds[begin], bounds[index + 1]
+        index += 1
+        if header is not None and not _GLOBAL.search("".join(lines[start:stop])):
+            methods.append(Segment(start, stop, header.group(1)))
+    return methods
+
+
+def class_method(module: ModuleInfo, classdef: ast.ClassDef,
+                 name: str) -> FunctionNode | None:
+    """The first ``def name`` in the class's own body (of a lazy class, only that one is
+    parsed)."""
+    scope = module.scopes.get(classdef)
+    for binding in scope.bindings.get(name, []) if scope is not None else ():
+        node = binding.node
+        if isinstance(node, FUNCTION_TYPES) and module.parents.get(node) is classdef:
+            return node
+    return None
+
+
+def add_methods_mentioning(classdef: ast.ClassDef, text: str) -> None:
+    """Have the waiting methods of a lazy class whose source holds ``text`` parsed (the
+    others cannot hold what the caller looks for)."""
+    body = classdef.body
+    if type(body) is LazyBody:
+        body.materialize_mentioning(text)
+
+
+def _drop_placeholder(classdef: ast.stmt, line: int) -> None:
+    """Remove the ``pass`` that ``class_outline`` put in the class's text."""
+    body = getattr(classdef, "body", [])
+    for index, statement in enumerate(body):
+        if isinstance(statement, ast.Pass) and statement.lineno == line:
+            del body[index]
+            return
+
+
+def _end_at_last_statement(classdef: ast.ClassDef) -> None:
+    """A class ends where its last statement does (a waiting method may come last)."""
+    body = present(classdef.body)
+    last = body[-1] if body else None
+    if last is not None and (last.end_lineno or 0) > (classdef.end_lineno or 0):
+        classdef.end_lineno, classdef.end_col_offset = last.end_lineno, last.end_col_offset
+
+
+def present(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements a body holds now, without completing a ``LazyBody``."""
+    return list(list.__iter__(body)) if type(body) is LazyBody else body
+
+
+class LazyBody(list):
+    """The body of a lazy class: the statements parsed so far. Reading it any other way
+    than through ``_present`` (iterating, indexing, ``len``, ``in``) adds every waiting
+    method first, so code that walks a class always sees all of it."""
+
+    __slots__ = ("_waiting",)
+
+    def __init__(self, statements: list[ast.stmt], waiting: _ClassMethods) -> None:
+        super().__init__(statements)
+        self._waiting = waiting
+
+    def materialize_all(self, parsed: dict[int, ast.stmt] | None = None) -> None:
+        self._waiting.complete(parsed)
+
+    def materialize_at(self, line: int) -> None:
+        self._waiting.materialize_at(line)
+
+    def materialize_mentioning(self, text: str) -> None:
+        self._waiting.materialize_mentioning(text)
+
+    def __iter__(self):  # type: ignore[override]
+        self._waiting.complete()
+        return super().__iter__()
+
+    def __reversed__(self):  # type: ignore[override]
+        self._waiting.complete()
+        return super().__reversed__()
+
+    def __len__(self) -> int:
+        self._waiting.complete()
+        return super().__len__()
+
+    def __getitem__(self, index):  # type: ignore[override]
+        self._waiting.complete()
+        return super().__getitem__(index)
+
+    def __contains__(self, item: object) -> bool:
+        self._waiting.complete()
+        return super().__contains__(item)
+
+
+class _ClassMethods:
+    """The waiting methods of one lazy class (the owner of its scope's bindings)."""
+
+    def __init__(self, module: OutlineModule, classdef: ast.ClassDef, segment: Segment,
+                 methods: list[Segment]) -> None:
+        # Weak links: the class holds its body, which holds this (no reference cycle).
+        self._module = weakref.ref(module)
+        self._classdef = weakref.ref(classdef)
+        self._segment = segment
+        self._pending: dict[str, list[Segment]] = {}
+        for method in methods:
+            self._pending.setdefault(method.name, []).append(method)
+
+    def materialize(self, name: str, parsed: dict[int, ast.stmt] | None = None) -> None:
+        methods = self._pending.pop(name, None)
+        module, classdef = self._module(), self._classdef()
+        if not methods or module is None or classdef is None:
+            return
+        for method in methods:
+            node = parsed.get(method.start + 1) if parsed else None
+            node = node if getattr(node, "name", None) == name else self._parse(module, method)
+            if node is not None:
+                module.add_method(classdef, node)
+        bindings = dict.get(module.scopes[classdef].bindings, name)
+        if bindings:
+            bindings.sort(key=_position)
+        _end_at_last_statement(classdef)
+
+    def materialize_at(self, line: int) -> None:
+        for name, methods in list(self._pending.items()):
+            if any(method.start < line <= method.end for method in methods):
+                self.materialize(name)
+
+    def materialize_mentioning(self, text: str) -> None:
+        module = self._module()
+        lines = module.lines if module is not None else None
+        for name, methods in list(self._pending.items()):
+            if lines is None or any(text in "".join(lines[method.start:method.end])
+                                    for method in methods):
+                self.materialize(name)
+
+    def complete(self, parsed: dict[int, ast.stmt] | None = None) -> None:
+        for name in list(self._pending):
+            self.materialize(name, parsed)
+
+    def _parse(self, module: OutlineModule, method: Segment) -> ast.stmt | None:
+        """The method's text under a stand-in class header on the line above it (its
+        lines and columns are those of the file); else from the whole class's parse."""
+        lines = module.lines or []
+        text = "\n" * (method.start - 1) + "class _:\n" + "".join(lines[method.start:method.end])
+        try:
+            body = ast.parse(text).body[0].body  # type: ignore[attr-defined]
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            body = []
+        if len(body) == 1 and getattr(body[0], "name", None) == method.name:
+            return body[0]
+        return self._from_whole_class(module, method)
+
+    def _from_whole_class(self, module: OutlineModule, method: Segment) -> ast.stmt | None:
+        whole = module._parse(self._segment)
+        for node in getattr(whole, "body", []):
+            if isinstance(node, FUNCTION_TYPES) and node.name == method.name \
+                    and method.start < node.lineno <= method.end:
+                return node
+        return None
 
 
 def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
@@ -704,7 +988,7 @@ def _walk_order(tree: ast.AST) -> Iterable[ast.AST]:
         node = stack.pop()
         for name in CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
-            for child in (value if type(value) is list else (value,)):
+            for child in (value if isinstance(value, list) else (value,)):
                 if isinstance(child, ast.AST):
                     yield child
                     stack.append(child)

@@ -22,7 +22,8 @@ from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
 from ..phases import timed
 from .infer import Inference
 from ..syntax import CHILD_FIELDS
-from .module import FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
+from .module import (FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope,
+                     present, add_methods_mentioning)
 from .project import Project
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -776,7 +777,7 @@ class Resolver:
     def _self_attribute(self, module: ModuleInfo, classdef: ast.ClassDef,
                         attr: str) -> Value | None:
         """``self.attr = <expr>`` in the class's methods (``__init__`` first)."""
-        assignments = _self_assignments(module, classdef).get(attr)
+        assignments = _self_assignments(module, classdef, attr).get(attr)
         if not assignments:
             return None
         return self._agree(iter([self._assigned_value(module, node) for node in assignments]))
@@ -827,20 +828,21 @@ def _all_defs(bindings: list[Binding]) -> bool:
     return all(b.kind == "def" for b in bindings)
 
 
-def _methods(classdef: ast.ClassDef) -> Iterator[FunctionNode]:
-    return (n for n in classdef.body if isinstance(n, FUNCTION_TYPES))
-
-
-def _self_assignments(module: ModuleInfo,
-                      classdef: ast.ClassDef) -> dict[str, list[ast.Assign | ast.AnnAssign]]:
+def _self_assignments(module: ModuleInfo, classdef: ast.ClassDef,
+                      attr: str) -> dict[str, list[ast.Assign | ast.AnnAssign]]:
     """Attribute -> the ``self.attr = ...`` statements of the class's methods (``__init__``
-    first, then source order). One walk per class, cached: a class is asked about many
-    attributes, and walking every method per attribute dominated whole runs."""
-    key = ("self-assignments", id(classdef))
+    first, then source order), complete for ``attr``: of a lazy class, the methods that
+    do not mention ``self.attr`` may still wait. One walk per class (and per number of
+    methods at hand), cached: a class is asked about many attributes, and walking every
+    method per attribute dominated whole runs."""
+    add_methods_mentioning(classdef, f"self.{attr}")
+    methods_at_hand = present(classdef.body)
+    key = ("self-assignments", id(classdef), len(methods_at_hand))
     found = module.cache.get(key)
     if found is None:
         index: dict[str, list[ast.Assign | ast.AnnAssign]] = {}
-        for method in sorted(_methods(classdef), key=lambda m: m.name != "__init__"):
+        methods = (n for n in methods_at_hand if isinstance(n, FUNCTION_TYPES))
+        for method in sorted(methods, key=lambda m: m.name != "__init__"):
             for node in walk(method):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -887,7 +889,7 @@ def _push_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
     for every function the rules and the call graph look at."""
     for name in CHILD_FIELDS[type(node)]:
         value = getattr(node, name, None)
-        if type(value) is list:
+        if type(value) is list or isinstance(value, list):  # a class's ``LazyBody`` too
             for item in value:
                 if isinstance(item, ast.AST):
                     append(item)
