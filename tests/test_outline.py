@@ -235,3 +235,21 @@ def test_a_class_the_outline_misreads_is_parsed_whole(monkeypatch: pytest.Monkey
     assert type(binding.node.body) is list
     whole = ast.parse(source).body[1]
     assert [ast.dump(n) for n in binding.node.body] == [ast.dump(n) for n in whole.body]
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028"])
+@pytest.mark.parametrize("outline_min_chars", [0, 10**9])
+def test_lines_are_numbered_as_python_numbers_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, separator: str,
+        outline_min_chars: int) -> None:
+    """Only a newline ends a line for Python; ``str.splitlines`` also ends one at a form
+    feed and other separators, which put every later def on a wrong line."""
+    from flake8_fastapi_bp.resolve import project as project_module
+    from project_helpers import imported_helper
+
+    monkeypatch.setattr(project_module, "OUTLINE_MIN_CHARS", outline_min_chars)
+    helper_module = f"import time\n\x0c\n# '{separator}'\n\ndef helper():\n    time.sleep(1)\n"
+    _, definition = imported_helper(tmp_path, helper_module)
+    assert definition.key[1] == 5 == definition.node.lineno
+    assert "".join(definition.module.lines or []) == helper_module
+    assert len(definition.module.lines or []) == helper_module.count("\n")

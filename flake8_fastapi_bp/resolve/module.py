@@ -488,6 +488,16 @@ _GLOBAL = re.compile(r"^[ \t]+global[ \t]", re.M)
 GROWN_NODES = [0]
 
 
+def split_lines(source: str) -> list[str]:
+    """The lines of a text as Python numbers them, ends kept: only a newline ends one
+    (``str.splitlines`` also splits at form feeds, ``\x85``, ``\u2028``...)."""
+    lines = [line + "\n" for line in source.split("\n")]
+    last = lines.pop()[:-1]
+    if last:
+        lines.append(last)
+    return lines
+
+
 def statement_starts(lines: list[str], indent: str = "") -> list[int] | None:
     """Indexes of the lines that start a top-level statement (or one of a class body
     indented by ``indent``), read from the text: a line beginning in column 0 (right after
@@ -622,7 +632,7 @@ class OutlineModule(ModuleInfo):
     def build(cls, source: str, path: Path | None, name: str,
               is_package: bool) -> OutlineModule | None:
         """None when the text does not split cleanly (parse it whole instead)."""
-        lines = source.splitlines(keepends=True)
+        lines = split_lines(source)
         segments = outline_segments(lines)
         if not segments:
             return None

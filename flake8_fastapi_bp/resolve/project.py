@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..phases import timed
-from .module import GROWN_NODES, ModuleInfo, OutlineModule
+from .module import GROWN_NODES, ModuleInfo, OutlineModule, split_lines
 
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "tox.ini")
 SKIP_DIRS = {".git", ".hg", ".tox", ".nox", ".venv", "venv", "env", "node_modules",
@@ -159,7 +159,7 @@ def parse_module(source: str, path: Path | None, name: str, is_package: bool) ->
 
 def index_module(tree: ast.Module, path: Path | None, name: str, is_package: bool,
                  source: str | None = None) -> ModuleInfo | None:
-    lines = source.splitlines(keepends=True) if source is not None else None
+    lines = split_lines(source) if source is not None else None
     try:
         return ModuleInfo(tree, path, name, is_package, lines)
     except RecursionError:
