@@ -483,7 +483,7 @@ class Segment:
 
 _TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
 _DEF_HEADER = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
-_GLOBAL = re.compile(r"^[ \t]+global[ \t]", re.M)
+_GLOBAL = re.compile(r"[ \t]+global[ \t]")
 # Indexed nodes added by outline modules since the project last counted them.
 GROWN_NODES = [0]
 
@@ -526,12 +526,26 @@ def statement_starts(lines: list[str], indent: str = "") -> list[int] | None:
 _NOT_A_START = frozenset({"", " ", "\t", "\n", "#", ")", "]", "}", "\f"})
 
 
+def global_lines(lines: list[str]) -> list[int]:
+    """Indexes of the lines that start with a ``global`` statement (or look like one)."""
+    return [index for index, line in enumerate(lines)
+            if "global" in line and _GLOBAL.match(line)]
+
+
+def _declares_global(writers: list[int], start: int, end: int) -> bool:
+    """Does one of the lines ``start:end`` declare a ``global``? (``writers``: sorted
+    ``global_lines``.)"""
+    index = bisect.bisect_left(writers, start)
+    return index < len(writers) and writers[index] < end
+
+
 def outline_segments(lines: list[str]) -> list[Segment] | None:
     """The top-level ``def``/``class`` statements that can wait: every one that binds no
     module name from inside (``global``), with its decorators."""
     starts = statement_starts(lines)
     if starts is None:
         return None
+    writers = global_lines(lines)
     segments: list[Segment] = []
     bounds = starts + [len(lines)]
     index = 0
@@ -544,7 +558,7 @@ def outline_segments(lines: list[str]) -> list[Segment] | None:
         header = _DEF_HEADER.match(lines[starts[index]])
         start, end = bounds[first], bounds[index + 1]
         index += 1
-        if header is None or _GLOBAL.search("".join(lines[start:end])):
+        if header is None or _declares_global(writers, start, end):
             continue
         segments.append(Segment(start, end, header.group(1) or header.group(2)))
     return segments
@@ -808,7 +822,8 @@ def _body_indent(body: list[str]) -> str:
 def _method_segments(lines: list[str], first: int, end: int, starts: list[int],
                      indent: str) -> list[Segment]:
     """The ``def`` statements (with their decorators) among the class body's statements
-    (``starts``, relative to line ``first``); none that declares a ``global``."""
+    (``starts``, relative to line ``first``). None declares a ``global``: a class that
+    holds one is not an outline's segment."""
     methods: list[Segment] = []
     bounds = [first + start for start in starts] + [end]
     width = len(indent)
@@ -822,7 +837,7 @@ def _method_segments(lines: list[str], first: int, end: int, starts: list[int],
         header = _METHOD_HEADER.match(lines[bounds[index]], width)
         start, stop = bounds[begin], bounds[index + 1]
         index += 1
-        if header is not None and not _GLOBAL.search("".join(lines[start:stop])):
+        if header is not None:
             methods.append(Segment(start, stop, header.group(1)))
     return methods
 
