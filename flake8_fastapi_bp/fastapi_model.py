@@ -356,9 +356,10 @@ class ProjectReferences:
     # Names given to any ``def`` or ``class`` anywhere: a call whose name is none of these
     # (nor imported as one) cannot run project code, so the call graph need not resolve it.
     defined_names: set[str] = field(default_factory=set)
-    # Mail-sending method names (``sendmail``...) written anywhere: FBP204 searches no
-    # helper chain in a project that writes none.
+    # Mail-sending method names (``sendmail``...) written anywhere, and where: FBP204
+    # reads only those files' functions for a mail call at the end of a helper chain.
     mail_words: set[str] = field(default_factory=set)
+    mail_files: set[Path] = field(default_factory=set)  # the files that write one
     # False when the project has more files than the scan reads: names not seen may
     # still be defined, so the name pre-filters above must let every call through.
     complete: bool = True
@@ -414,7 +415,10 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     into.defined_names.update(defined_in_text(text))
     into.defined_names.update(_NAME_ALIAS.findall(text))
     if "send" in text:  # every mail-sending method name has it
-        into.mail_words.update(_MAIL_WORDS.findall(text))
+        found = _MAIL_WORDS.findall(text)
+        if found:
+            into.mail_words.update(found)
+            into.mail_files.add(path)
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None

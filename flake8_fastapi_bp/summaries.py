@@ -146,6 +146,19 @@ class Function:
             return None
 
 
+class _Kind(NamedTuple):
+    """What a search looks for: the kind's name (the facts keep its leaves by it), the
+    leaf test, and the files that can hold a leaf (None: any)."""
+
+    name: str
+    leaf: Leaf
+    files: frozenset[Path] | None
+
+    def may_hold_leaf(self, function: Function) -> bool:
+        path = function.key[0]
+        return self.files is None or not isinstance(path, Path) or path in self.files
+
+
 class Entry(NamedTuple):
     """What calling a project def or class runs, kept for the run without its module:
     the body (the def, a class's ``__init__``; with ``awaits`` also an ``async def``)
@@ -248,12 +261,15 @@ class CallGraph:
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
               awaits: bool = False, call: ast.Call | None = None,
-              once: bool = False, caller: ModuleInfo | None = None) -> Chain | None:
+              once: bool = False, caller: ModuleInfo | None = None,
+              leaf_files: frozenset[Path] | None = None) -> Chain | None:
         """The shortest chain from calling ``definition`` to a leaf, within ``depth``
         project functions (``depth`` 1: only the function's own body). ``awaits``: the
         chain may start at an ``async def`` and go through the coroutines awaited on it.
         ``call``: the call site (in module ``caller``), whose arguments rule out
-        branches. ``once``: skip code that runs once per process or object."""
+        branches. ``once``: skip code that runs once per process or object.
+        ``leaf_files``: the only files whose functions can hold a leaf of ``kind`` (a
+        text scan; None: any), so the others are not read for leaves."""
         depth = min(depth, MAX_DEPTH)
         entry = self.entry(definition, awaits) if depth > 0 else None
         if entry is None or once and entry.runs_once:
@@ -262,9 +278,11 @@ class CallGraph:
             call, entry.signature, passes_receiver(entry, call),
             None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
         start = _Step(entry.function, None, self._restrict(entry.function, constants))
-        key = (start.key, kind, depth, awaits, once)  # the step's key holds its constants
+        # The step's key holds its constants.
+        key = (start.key, kind, depth, awaits, once, leaf_files)
         if key not in self._answers:
-            self._answers[key] = self._search(start, kind, leaf, depth, awaits, once)
+            self._answers[key] = self._search(start, _Kind(kind, leaf, leaf_files), depth,
+                                              awaits, once)
         return self._answers[key]
 
     def entry(self, definition: Definition, awaits: bool = False) -> Entry | None:
@@ -300,13 +318,15 @@ class CallGraph:
                                    module.path, module.name, call.lineno)
         return None
 
-    def _search(self, start: _Step, kind: str, leaf: Leaf, depth: int,
+    def _search(self, start: _Step, kind: _Kind, depth: int,
                 awaits: bool, once: bool) -> Chain | None:
         """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
         level, seen, visits = [start], {start.key}, 0
         for number in range(1, depth + 1):
             for step in level:
-                found = self._first_leaf(step, kind, leaf, once)
+                if not kind.may_hold_leaf(step.function):
+                    continue
+                found = self._first_leaf(step, kind.name, kind.leaf, once)
                 if found is not None:
                     return _chain_to(step, found)
             if number == depth:

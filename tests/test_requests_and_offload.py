@@ -243,3 +243,29 @@ def welcome(user):
     from flake8_fastapi_bp.plugin import start_run
     start_run()
     assert mail_reports(main) == [(10, "FBP204")]
+
+
+def test_fbp204_reads_only_the_files_that_write_a_mail_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mail call at the end of a chain can only be in a file that writes its name:
+    the other functions of the chain are followed, but not read for mail calls."""
+    from fixture_runner import run_plugin
+    from flake8_fastapi_bp.summaries import CallGraph
+
+    read_for_leaves: list[str] = []
+    original = CallGraph._first_leaf
+
+    def first_leaf(self, step, kind, leaf, once):
+        if kind == "mail":
+            read_for_leaves.append(step.function.name)
+        return original(self, step, kind, leaf, once)
+
+    monkeypatch.setattr(CallGraph, "_first_leaf", first_leaf)
+    files = dict(MAIL_PROJECT)
+    files["app/notify.py"] = files["app/notify.py"].replace(
+        "return prepare(user)", "from app.mailer import deliver\n            return deliver(user)")
+    files["app/mailer.py"] = SENDS_MAIL.replace("def prepare(", "def deliver(")
+    root = write_project(tmp_path / "p", files)
+    reports = [r for r in run_plugin(root / "app" / "main.py", []) if r[1] == "FBP204"]
+    assert reports == [(10, "FBP204")]
+    assert read_for_leaves == ["deliver"]  # notify() was followed, not read for mail

@@ -7,6 +7,7 @@ FBP203 fragile-background-task, FBP204 inline-notification.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Iterator
 
 from ..syntax import keyword_value as _keyword
@@ -287,17 +288,18 @@ def inline_notifications(ctx: FileContext) -> Iterator[Report]:
     the call in the endpoint, naming the chain)."""
     leaf = mail_leaf(ctx.resolver)
     depth = ctx.settings.call_depth
-    may_send: bool | None = None
+    senders: frozenset[Path] | None | bool = False  # not looked up yet
     for call in ctx.module.calls:
         function = ctx.function_of(call)
         if function is None or not ctx.fastapi.is_endpoint(function):
             continue
         chain = ""
         if not sends_mail(ctx.resolver, ctx.module, call):
-            if may_send is None:
-                may_send = project_may_send_mail(ctx)
-            found = _mail_helper_chain(ctx, call, leaf, depth if may_send else 0) \
-                or _awaited_offload_of_mail(ctx, call, leaf, depth if may_send else 0)
+            if senders is False:
+                senders = files_that_send_mail(ctx)
+            reach = 0 if senders == frozenset() else depth
+            found = _mail_helper_chain(ctx, call, leaf, reach, senders) \
+                or _awaited_offload_of_mail(ctx, call, leaf, reach, senders)
             if found is None:
                 continue
             chain = f" via {found if isinstance(found, str) else found.text()}"
@@ -305,18 +307,24 @@ def inline_notifications(ctx: FileContext) -> Iterator[Report]:
                          chain=chain)
 
 
-def project_may_send_mail(ctx: FileContext) -> bool:
-    """Does this file or any file of the project (a text scan) write a mail-sending
-    method's name? If none does, no helper chain can end in one: none is searched."""
+def files_that_send_mail(ctx: FileContext) -> frozenset[Path] | None:
+    """The files of the project (a text scan), and this file as checked, that write a
+    mail-sending method's name: only their functions can hold the mail call at the end
+    of a helper chain (none: no chain is searched). None: any file may."""
     references = project_references(ctx.project)
-    if not references.complete or not references.mail_words.isdisjoint(MAIL_METHOD_NAMES):
-        return True
-    lines = ctx.module.lines
-    return lines is None or any(name in line for line in lines for name in MAIL_METHOD_NAMES)
+    lines, path = ctx.module.lines, ctx.module.path
+    if not references.complete or lines is None:
+        return None
+    files = set(references.mail_files)
+    if path is not None:
+        files.discard(path)  # the checked text decides for its file (an editor's buffer)
+        if any(name in line for line in lines for name in MAIL_METHOD_NAMES):
+            files.add(path)
+    return frozenset(files)
 
 
-def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf,
-                             depth: int) -> Chain | str | None:
+def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf, depth: int,
+                             senders: frozenset[Path] | None) -> Chain | str | None:
     """``await run_in_threadpool(send_welcome, ...)``: the mail goes out in a worker
     thread, but the endpoint awaits it, so the client still waits for the mail server."""
     if _simple_name(call.func) not in OFFLOADER_NAMES \
@@ -336,11 +344,12 @@ def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf,
     value = ctx.resolver.value(ctx.module, target)
     if depth <= 0 or value is None or value.instance or value.definition is None:
         return None
-    return call_graph(ctx.resolver).chain(value.definition, "mail", leaf, depth)
+    return call_graph(ctx.resolver).chain(value.definition, "mail", leaf, depth,
+                                          leaf_files=senders)
 
 
-def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
-                       depth: int) -> Chain | None:
+def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf, depth: int,
+                       senders: frozenset[Path] | None) -> Chain | None:
     graph = call_graph(ctx.resolver)
     if depth <= 0 or not graph.may_run_project_code(ctx.module, call.func):
         return None
@@ -349,7 +358,7 @@ def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf,
         return None
     if definition.node_type is ast.AsyncFunctionDef and not ctx.module.awaited(call):
         return None  # a coroutine created here runs elsewhere (or never: FBP108)
-    return graph.chain(definition, "mail", leaf, depth, awaits=True)
+    return graph.chain(definition, "mail", leaf, depth, awaits=True, leaf_files=senders)
 
 
 # ----- helpers ----------------------------------------------------------------------------
