@@ -221,6 +221,7 @@ def test_fbp204_searches_helpers_only_where_the_project_writes_a_mail_call(
         return original(self, definition, kind, *args, **kwargs)
 
     monkeypatch.setattr(CallGraph, "chain", chain)
+
     def mail_reports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
         return [r for r in run_plugin(path, [], source) if r[1] == "FBP204"]
 
