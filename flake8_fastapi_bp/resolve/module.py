@@ -286,14 +286,14 @@ class _Indexer:
         self.walk([(info.tree, info.scopes[info.tree])])
         self.declared_elsewhere(list(info.scopes.values()))
 
-    def add_statement(self, statement: ast.stmt) -> list[Scope]:
-        """Index one more top-level statement of the module (an outline's def or class);
-        returns the scopes it made."""
+    def add_statement(self, statement: ast.stmt, parent: ast.AST, scope: Scope) -> None:
+        """Index one more statement of ``parent`` in ``scope`` (an outline's def or
+        class, a lazy class's method), then its ``global`` declarations."""
         info = self.info
-        info.parents[statement] = info.tree
+        info.parents[statement] = parent
         before = len(info.scopes)
-        self.walk([(statement, self.visit(statement, info.tree, info.module_scope))])
-        return list(info.scopes.values())[before:]
+        self.walk([(statement, self.visit(statement, parent, scope))])
+        self.declared_elsewhere(list(info.scopes.values())[before:])
 
     def walk(self, stack: list[tuple[ast.AST, Scope]]) -> None:
         # The hottest loop of the plugin (every node of every module): ``ast.iter_child_
@@ -714,13 +714,8 @@ class OutlineModule(ModuleInfo):
             return  # read as something it is not: the module lacks this one def
         if outline is not None:
             _drop_placeholder(statement, outline[2])
-        self.tree.body.insert(bisect.bisect(self.tree.body, _position_key(statement),
-                                            key=_position_key), statement)
-        before = len(self.parents)
-        indexer = _Indexer(self)
-        indexer.declared_elsewhere(indexer.add_statement(statement))
-        GROWN_NODES[0] += len(self.parents) - before
-        self._unordered = True
+        _insert_in_order(self.tree.body, statement)
+        self._index(statement, self.tree, self.module_scope)
         if outline is not None and isinstance(statement, ast.ClassDef):
             self._wait_for_methods(statement, segment, outline[1])
 
@@ -738,16 +733,13 @@ class OutlineModule(ModuleInfo):
 
     def add_method(self, classdef: ast.ClassDef, method: ast.stmt) -> None:
         """Index a method of a lazy class, parsed on demand, in its class's scope."""
-        body = classdef.body
-        index = bisect.bisect(present(body), _position_key(method), key=_position_key)
-        list.insert(body, index, method)
-        self.parents[method] = classdef
+        _insert_in_order(classdef.body, method)
+        self._index(method, classdef, self.scopes[classdef])
+
+    def _index(self, statement: ast.stmt, parent: ast.AST, scope: Scope) -> None:
         before = len(self.parents)
-        indexer = _Indexer(self)
-        scopes_before = len(self.scopes)
-        indexer.walk([(method, indexer.visit(method, classdef, self.scopes[classdef]))])
-        indexer.declared_elsewhere(list(self.scopes.values())[scopes_before:])
-        GROWN_NODES[0] += len(self.parents) - before + 1
+        _Indexer(self).add_statement(statement, parent, scope)
+        GROWN_NODES[0] += len(self.parents) - before
         self._unordered = True
 
     def _parse(self, segment: Segment, lines: list[str] | None = None) -> ast.stmt | None:
@@ -886,7 +878,7 @@ def present(body: list[ast.stmt]) -> list[ast.stmt]:
 
 class LazyBody(list):
     """The body of a lazy class: the statements parsed so far. Reading it any other way
-    than through ``_present`` (iterating, indexing, ``len``, ``in``) adds every waiting
+    than through ``present`` (iterating, indexing, ``len``, ``in``) adds every waiting
     method first, so code that walks a class always sees all of it."""
 
     __slots__ = ("_waiting",)
@@ -990,6 +982,13 @@ class _ClassMethods:
                     and method.start < node.lineno <= method.end:
                 return node
         return None
+
+
+def _insert_in_order(body: list[ast.stmt], statement: ast.stmt) -> None:
+    """Put ``statement`` among ``body``'s statements by position (a ``LazyBody`` is
+    not completed for it)."""
+    index = bisect.bisect(present(body), _position_key(statement), key=_position_key)
+    list.insert(body, index, statement)
 
 
 def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
