@@ -108,6 +108,8 @@ class Plugin:
         reports = sorted(set(valid))
         if failure is not None:
             reports.insert(0, _internal_error(failure))
+        else:
+            freeze_what_the_plugin_made()
         return reports
 
     @phases.timed("index")
@@ -164,6 +166,16 @@ def collect_between_files(unfreeze: bool) -> None:
     if unfreeze:
         gc.unfreeze()
     gc.collect()
+    gc.freeze()
+
+
+def freeze_what_the_plugin_made() -> None:
+    """At the end of a file, freeze what the plugin allocated for it (everything it
+    allocated: ``collect_between_files`` froze the rest just before). That is mostly the
+    module indexes it read, which hold no reference cycles, and cached answers: the next
+    collection would only traverse them to find nothing (litellm: 0 unreachable objects
+    in 851 files; time in the collector 6.3 -> 1.6 s). Not after a failure: an exception
+    and its traceback are a cycle, left to the next collection."""
     gc.freeze()
 
 

@@ -22,6 +22,7 @@ import flake8_fastapi_bp.plugin as plugin_module
 from flake8_fastapi_bp.resolve import infer as infer_module
 from flake8_fastapi_bp.resolve import project as project_module
 from flake8_fastapi_bp.resolve.module import ModuleInfo, OutlineModule
+from flake8_fastapi_bp.rules import event_loop
 
 
 def retained_nodes() -> int:
@@ -91,6 +92,35 @@ def test_a_dropped_index_is_freed_without_the_collector(
         assert dropped() is None
     finally:
         gc.enable()
+
+
+def _project_with_a_helper(tmp_path: Path) -> Path:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/helpers.py": "def helper():\n    return 1\n",
+        "app/main.py": "from app.helpers import helper\n\nasync def f():\n    helper()\n",
+    })
+    return tmp_path / "app" / "main.py"
+
+
+def _tracked(objects: list[object]) -> set[int]:
+    ids = {id(obj) for obj in objects}
+    return {id(obj) for obj in gc.get_objects() if id(obj) in ids}
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["clean", "failing"])
+def test_what_the_plugin_made_for_a_file_is_frozen_unless_a_rule_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: bool) -> None:
+    """The plugin's allocations hold no reference cycles, so the end of a file freezes
+    them: the next collection does not traverse the module indexes a file read. After a
+    failure they are left to it (an exception and its traceback are a cycle)."""
+    if fails:
+        monkeypatch.setattr(event_loop, "check", lambda ctx: 1 / 0)
+    main = _project_with_a_helper(tmp_path)
+    run_plugin(main)
+    helper = project_module.project_for(main).module("app.helpers")
+    assert helper is not None
+    assert bool(_tracked([helper, helper.tree])) == fails
 
 
 def test_a_new_flake8_run_unfreezes_what_the_last_run_froze(
