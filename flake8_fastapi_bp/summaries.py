@@ -508,11 +508,25 @@ def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
 
 
 def _calls(module: ModuleInfo, body: FunctionNode) -> list[ast.Call]:
-    """The calls of the function's own body in source order (one walk per function)."""
+    """The calls of the function's own body in source order."""
+    return _own_calls_and_yields(module, body)[0]
+
+
+def _own_calls_and_yields(module: ModuleInfo,
+                          body: FunctionNode) -> tuple[list[ast.Call], bool]:
+    """The calls of the function's own body in source order, and whether it yields: one
+    walk per function answers both (each function a chain reaches needs both)."""
     key = ("own-calls", id(body))
     if key not in module.cache:
-        module.cache[key] = sorted((n for n in own_nodes(body) if isinstance(n, ast.Call)),
-                                   key=lambda c: (c.lineno, c.col_offset))
+        calls: list[ast.Call] = []
+        yields = False
+        for node in own_nodes(body):
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+                yields = True
+        calls.sort(key=lambda c: (c.lineno, c.col_offset))
+        module.cache[key] = (calls, yields)
     return module.cache[key]  # type: ignore[return-value]
 
 
@@ -578,12 +592,8 @@ def _leaf_name(call: ast.Call) -> str:
 
 
 def is_generator(module: ModuleInfo, function: ast.FunctionDef) -> bool:
-    """Does the function's own body yield? (Cached: asked once per call site.)"""
-    key = ("generator", id(function))
-    if key not in module.cache:
-        module.cache[key] = any(isinstance(n, (ast.Yield, ast.YieldFrom))
-                                for n in own_nodes(function))
-    return bool(module.cache[key])
+    """Does the function's own body yield?"""
+    return _own_calls_and_yields(module, function)[1]
 
 
 def _decorator_names(resolver: Resolver, module: ModuleInfo,
