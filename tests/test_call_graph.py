@@ -91,6 +91,37 @@ def test_message_names_methods_with_their_class(monkeypatch: pytest.MonkeyPatch)
             f"-> self.session.get() (shop/clients.py:{blocking});") in text
 
 
+@pytest.mark.parametrize(("decorator", "advice"), [
+    ("@contextmanager", "make it an `@asynccontextmanager` that runs its blocking calls "
+                        "with `await run_in_threadpool(...)`"),
+    ("", "iterate it with `async for ... in iterate_in_threadpool(rows(...))` or make the "
+         "helper async"),
+])
+def test_the_advice_fits_how_the_helper_is_used(tmp_path: Path, decorator: str,
+                                                advice: str) -> None:
+    """A ``@contextmanager`` helper is entered, not iterated or called: its advice says
+    how to make the blocking enter/exit async."""
+    root = write_project(tmp_path, {"api.py": f"""
+        import shutil
+        from contextlib import contextmanager
+
+
+        {decorator}
+        def rows(path):
+            yield path
+            shutil.rmtree(path)
+
+
+        async def endpoint(path):
+            with rows(path) as found:
+                pass
+            for row in rows(path):
+                pass
+    """})
+    found = [text for _, text in messages(root / "api.py") if text.startswith("FBP107")]
+    assert found and all(text.endswith(advice) for text in found), found
+
+
 EXTRA = {
     "pkg/__init__.py": "",
     "pkg/legacy.py": """

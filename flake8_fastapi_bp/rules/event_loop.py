@@ -202,8 +202,12 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
 
 
 def offload_advice(call: ast.Call, entry: Entry | None) -> str:
-    """What to write instead: a generator is iterated, anything else is called."""
+    """What to write instead: a ``@contextmanager`` is entered, a generator is iterated,
+    anything else is called."""
     name = display_name(call.func)
+    if entry is not None and entry.context_manager:
+        return ("make it an `@asynccontextmanager` that runs its blocking calls with "
+                "`await run_in_threadpool(...)`")
     if entry is not None and entry.generator:
         return (f"iterate it with `async for ... in iterate_in_threadpool({name}(...))` "
                 "or make the helper async")
