@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .apis.heavy import CALLED_INSTANCE_ROOTS
 from .apis.mail import MAIL_METHOD_NAMES
 from .syntax import keyword_value as _keyword
 from .syntax import written_name as _simple_name
@@ -360,6 +361,9 @@ class ProjectReferences:
     # reads only those files' functions for a mail call at the end of a helper chain.
     mail_words: set[str] = field(default_factory=set)
     mail_files: set[Path] = field(default_factory=set)  # the files that write one
+    # Packages whose called instances are heavy (``torch``: ``model(x)``) that the project
+    # mentions anywhere: without one, FBP201 resolves only calls written with a heavy name.
+    called_instance_roots: set[str] = field(default_factory=set)
     # False when the project has more files than the scan reads: names not seen may
     # still be defined, so the name pre-filters above must let every call through.
     complete: bool = True
@@ -414,6 +418,7 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
         into.async_defs.update(_ASYNC_DEF.findall(text))
     into.defined_names.update(defined_in_text(text))
     into.defined_names.update(_NAME_ALIAS.findall(text))
+    into.called_instance_roots.update(root for root in CALLED_INSTANCE_ROOTS if root in text)
     if "send" in text:  # every mail-sending method name has it
         found = _MAIL_WORDS.findall(text)
         if found:

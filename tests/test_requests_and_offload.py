@@ -270,3 +270,67 @@ def test_fbp204_reads_only_the_files_that_write_a_mail_call(
     reports = [r for r in run_plugin(root / "app" / "main.py", []) if r[1] == "FBP204"]
     assert reports == [(10, "FBP204")]
     assert read_for_leaves == ["deliver"]  # notify() was followed, not read for mail
+
+
+HEAVY_PROJECT = {
+    "app/__init__.py": "",
+    "app/security.py": """
+        import bcrypt
+
+        hash_it = bcrypt.hashpw
+
+
+        def helper(password):
+            return password.strip()
+    """,
+    "app/main.py": """
+        from app import security
+        from app.security import hash_it, helper
+
+
+        async def login(password, model):
+            helper(password)
+            model(password)
+            hash_it(password, b"salt")
+            security.hash_it(password, b"salt")
+    """,
+}
+
+
+@pytest.mark.parametrize("mentions_torch", [False, True], ids=["web", "torch"])
+def test_fbp201_resolves_only_calls_that_may_be_heavy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mentions_torch: bool) -> None:
+    """Heavy calls are written with a heavy call's name, through a module of the project
+    (a re-exported alias), or are called instances of a package the project mentions
+    (``model(x)`` with torch): only those calls are resolved; the findings stay."""
+    from fixture_runner import run_plugin
+    from flake8_fastapi_bp.resolve.names import Resolver
+    from flake8_fastapi_bp.rules.offload import HeavyCalls
+
+    resolved: list[str] = []  # calls the heavy-call test resolved
+    in_heavy_test = []
+    original_value, original_test = Resolver.callee_value, HeavyCalls.is_heavy
+
+    def callee_value(self, module, call):
+        if in_heavy_test:
+            resolved.append(ast.unparse(call.func))
+        return original_value(self, module, call)
+
+    def is_heavy(self, module, call):
+        in_heavy_test.append(call)
+        try:
+            return original_test(self, module, call)
+        finally:
+            in_heavy_test.pop()
+
+    monkeypatch.setattr(Resolver, "callee_value", callee_value)
+    monkeypatch.setattr(HeavyCalls, "is_heavy", is_heavy)
+    files = dict(HEAVY_PROJECT)
+    if mentions_torch:
+        files["app/model.py"] = "import torch\n"
+    root = write_project(tmp_path / "p", files)
+    main = root / "app" / "main.py"
+    reports = [r for r in run_plugin(main, []) if r[1] == "FBP201"]
+    assert reports == [(8, "FBP201"), (9, "FBP201")]
+    assert ("model" in resolved) == mentions_torch
+    assert ("password.strip" in resolved) == mentions_torch

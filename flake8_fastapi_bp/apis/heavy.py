@@ -58,6 +58,23 @@ PASSLIB_HANDLERS = "passlib.hash"
 PASSLIB_HANDLER_METHODS = frozenset({"hash", "verify", "encrypt", "genhash"})
 
 
+def _last(qualname: str) -> str:
+    return qualname.rpartition(".")[2]
+
+
+# The names a heavy call is written with (``hashpw`` for ``bcrypt.hashpw``, ``save`` for
+# ``img.save``), whatever the receiver: a call written otherwise can only be heavy as a
+# called instance (``model(x)``), of a class from one of ``CALLED_INSTANCE_ROOTS``.
+HEAVY_CALL_NAMES: frozenset[str] = frozenset(
+    {_last(name) for name in HEAVY_CALLS} | PASSLIB_HANDLER_METHODS
+    | {method for methods in HEAVY_METHODS_UNDER.values() for method in methods}
+) - {"__call__"}
+CALLED_INSTANCE_ROOTS: frozenset[str] = frozenset(
+    {name.partition(".")[0] for name in HEAVY_CALLS if name.endswith(".__call__")}
+    | {package.partition(".")[0] for package, methods in HEAVY_METHODS_UNDER.items()
+       if "__call__" in methods})
+
+
 def is_heavy(qualname: str | None, extra: frozenset[str] = frozenset()) -> bool:
     """Is the canonical callee name a CPU-heavy call (``extra``: --fbp-heavy-calls)?"""
     if not qualname:

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _simple_name
-from ..apis.heavy import RETRY_DECORATORS, SLEEPS, is_heavy
+from ..apis.heavy import HEAVY_CALL_NAMES, RETRY_DECORATORS, SLEEPS, is_heavy
 from ..apis.blocking import OFFLOADERS
 from ..apis.clients import CACHING_DECORATORS
 from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_SENDS
@@ -21,7 +21,7 @@ from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS, project_references
 from ..resolve.module import FUNCTION_TYPES, ModuleInfo
 from ..resolve.names import Definition, Resolver, Value
-from ..summaries import Chain, Leaf, call_graph
+from ..summaries import Chain, Leaf, call_graph, imports_of, written_names
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")
@@ -58,6 +58,8 @@ class HeavyCalls:
         self.extra = frozenset(canonical(name) for name in extra)
         # The call-graph cache is per kind: one kind per list of extra calls.
         self.kind = "heavy:" + ",".join(sorted(self.extra))
+        self.names = HEAVY_CALL_NAMES | {name.rpartition(".")[2] for name in self.extra}
+        self._extra_instances = any(name.endswith(".__call__") for name in self.extra)
 
     def leaf(self, module: ModuleInfo, call: ast.Call) -> str | None:
         """A heavy call in a helper; not in a memoized one (``@lru_cache`` over the master
@@ -74,6 +76,8 @@ class HeavyCalls:
         return any(self.resolver.qualname(module, d) in CACHING_DECORATORS for d in decorators)
 
     def is_heavy(self, module: ModuleInfo, call: ast.Call) -> bool:
+        if not self.may_be_heavy(module, call):
+            return False
         target = self.resolver.callee_value(module, call)
         if target is None:
             return False
@@ -82,6 +86,30 @@ class HeavyCalls:
             return True
         library_name = self._as_library_call(module, call, target)
         return library_name is not None and is_heavy(library_name, self.extra)
+
+    def may_be_heavy(self, module: ModuleInfo, call: ast.Call) -> bool:
+        """Could ``call`` be a heavy call? A syntactic test that saves resolving (and
+        loading the modules behind) the many calls that cannot be: it is written with a
+        heavy call's name (also as imported: ``from bcrypt import hashpw as hp``), or
+        through a module of the project (which may re-export one under another name), or
+        the project may call heavy instances (``model(x)``: it mentions torch...)."""
+        func = call.func
+        if not self.names.isdisjoint(written_names(module, func)):
+            return True
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and any(
+                self.resolver.project.find(binding.target) is not None
+                or self.resolver.project.find(binding.target.rpartition(".")[0]) is not None
+                for binding in imports_of(module, root)):
+            return True
+        return self._instances_may_be_called()
+
+    def _instances_may_be_called(self) -> bool:
+        references = project_references(self.resolver.project)
+        return self._extra_instances or not references.complete \
+            or bool(references.called_instance_roots)
 
     def _as_library_call(self, module: ModuleInfo, call: ast.Call,
                          target: Value) -> str | None:
