@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .resolve.module import FunctionNode, ModuleInfo
 from .resolve.names import Resolver, own_nodes
@@ -148,12 +148,14 @@ class Branching:
     blocks: tuple[list[ast.stmt], ...]  # the statement lists that hold an ``if``
 
     @classmethod
-    def of(cls, function: FunctionNode) -> Branching:
+    def of(cls, function: FunctionNode,
+           nodes: Iterable[ast.AST] | None = None) -> Branching:
+        """``nodes``: the function's ``own_nodes``, when a caller has them at hand."""
         ifs: list[ast.If] = []
         stores: list[tuple[str, int]] = []
         persistent: set[str] = set()
         blocks: list[list[ast.stmt]] = [function.body]
-        for node in own_nodes(function):
+        for node in own_nodes(function) if nodes is None else nodes:
             if isinstance(node, ast.If):
                 ifs.append(node)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

@@ -514,26 +514,29 @@ def _calls(module: ModuleInfo, body: FunctionNode) -> list[ast.Call]:
 
 def _own_calls_and_yields(module: ModuleInfo,
                           body: FunctionNode) -> tuple[list[ast.Call], bool]:
-    """The calls of the function's own body in source order, and whether it yields: one
-    walk per function answers both (each function a chain reaches needs both)."""
-    key = ("own-calls", id(body))
+    """The calls of the function's own body in source order, and whether it yields."""
+    return _own_body(module, body)[1:]  # type: ignore[return-value]
+
+
+def _own_body(module: ModuleInfo,
+              body: FunctionNode) -> tuple[list[ast.AST], list[ast.Call], bool]:
+    """The nodes of the function's own body (``own_nodes`` order), its calls in source
+    order and whether it yields: one walk per function serves its facts, its entry and
+    its branches (each function a chain reaches needs all three)."""
+    key = ("own-body", id(body))
     if key not in module.cache:
-        calls: list[ast.Call] = []
-        yields = False
-        for node in own_nodes(body):
-            if isinstance(node, ast.Call):
-                calls.append(node)
-            elif isinstance(node, (ast.Yield, ast.YieldFrom)):
-                yields = True
+        nodes = list(own_nodes(body))
+        calls = [node for node in nodes if isinstance(node, ast.Call)]
         calls.sort(key=lambda c: (c.lineno, c.col_offset))
-        module.cache[key] = (calls, yields)
+        yields = any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in nodes)
+        module.cache[key] = (nodes, calls, yields)
     return module.cache[key]  # type: ignore[return-value]
 
 
 def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
     key = ("branching", id(body))
     if key not in module.cache:
-        module.cache[key] = Branching.of(body)
+        module.cache[key] = Branching.of(body, _own_body(module, body)[0])
     return module.cache[key]  # type: ignore[return-value]
 
 
