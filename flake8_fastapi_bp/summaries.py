@@ -509,13 +509,7 @@ def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
 
 def _calls(module: ModuleInfo, body: FunctionNode) -> list[ast.Call]:
     """The calls of the function's own body in source order."""
-    return _own_calls_and_yields(module, body)[0]
-
-
-def _own_calls_and_yields(module: ModuleInfo,
-                          body: FunctionNode) -> tuple[list[ast.Call], bool]:
-    """The calls of the function's own body in source order, and whether it yields."""
-    return _own_body(module, body)[1:]  # type: ignore[return-value]
+    return _own_body(module, body)[1]
 
 
 def _own_body(module: ModuleInfo,
@@ -596,7 +590,7 @@ def _leaf_name(call: ast.Call) -> str:
 
 def is_generator(module: ModuleInfo, function: ast.FunctionDef) -> bool:
     """Does the function's own body yield?"""
-    return _own_calls_and_yields(module, function)[1]
+    return _own_body(module, function)[2]
 
 
 def _decorator_names(resolver: Resolver, module: ModuleInfo,
