@@ -499,6 +499,15 @@ def imports_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
     return [binding for binding in bindings_of(module, name) if binding.kind == "import"]
 
 
+def imported_from_project(resolver: Resolver, module: ModuleInfo, name: ast.Name) -> bool:
+    """Is ``name`` imported from a module of the project (``from app.sec import hp``,
+    ``import app.sec as sec``)? Such a name may be an alias of any library call."""
+    find = resolver.project.find
+    return any(find(binding.target) is not None
+               or find(binding.target.rpartition(".")[0]) is not None
+               for binding in imports_of(module, name))
+
+
 def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
     """The bindings of ``name`` in the innermost scope that binds it."""
     scope: Scope | None = module.scope_of(name)

@@ -23,8 +23,8 @@ from ..resolve.module import ModuleInfo
 from ..resolve.names import Resolver
 from ..settings import Settings
 from ..syntax import written_name
-from ..summaries import (Entry, Leaf, call_graph, imports_of, runs_on_call,
-                         written_names)
+from ..summaries import (Entry, Leaf, call_graph, imported_from_project, imports_of,
+                         runs_on_call, written_names)
 
 CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
@@ -242,9 +242,8 @@ def may_block(resolver: Resolver, module: ModuleInfo, call: ast.Call,
     which needs boto3 imported here or a value imported from elsewhere."""
     func = call.func
     if isinstance(func, ast.Name):
-        return not names.isdisjoint(written_names(module, func)) or any(
-            resolver.project.find(binding.target.rpartition(".")[0]) is not None
-            for binding in imports_of(module, func))
+        return not names.isdisjoint(written_names(module, func)) \
+            or imported_from_project(resolver, module, func)
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr in names or not ANY_METHOD_ROOTS.isdisjoint(module.imported_roots()):

@@ -21,7 +21,7 @@ from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS, project_references
 from ..resolve.module import FUNCTION_TYPES, ModuleInfo
 from ..resolve.names import Definition, Resolver, Value
-from ..summaries import Chain, Leaf, call_graph, imports_of, written_names
+from ..summaries import Chain, Leaf, call_graph, imported_from_project, written_names
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")
@@ -99,10 +99,7 @@ class HeavyCalls:
         root = func
         while isinstance(root, ast.Attribute):
             root = root.value
-        if isinstance(root, ast.Name) and any(
-                self.resolver.project.find(binding.target) is not None
-                or self.resolver.project.find(binding.target.rpartition(".")[0]) is not None
-                for binding in imports_of(module, root)):
+        if isinstance(root, ast.Name) and imported_from_project(self.resolver, module, root):
             return True
         return self._instances_may_be_called()
 
