@@ -286,6 +286,7 @@ HEAVY_PROJECT = {
     "app/main.py": """
         from app import security
         from app.security import hash_it, helper
+        import json
 
 
         async def login(password, model):
@@ -293,6 +294,11 @@ HEAVY_PROJECT = {
             model(password)
             hash_it(password, b"salt")
             security.hash_it(password, b"salt")
+            len(password), json.dumps(password), check(password)
+
+
+        def check(password):
+            return password
     """,
 }
 
@@ -302,7 +308,8 @@ def test_fbp201_resolves_only_calls_that_may_be_heavy(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mentions_torch: bool) -> None:
     """Heavy calls are written with a heavy call's name, through a module of the project
     (a re-exported alias), or are called instances of a package the project mentions
-    (``model(x)`` with torch): only those calls are resolved; the findings stay."""
+    (``model(x)`` with torch; a value, not a builtin, def or library import): only those
+    calls are resolved; the findings stay."""
     from fixture_runner import run_plugin
     from flake8_fastapi_bp.resolve.names import Resolver
     from flake8_fastapi_bp.rules.offload import HeavyCalls
@@ -331,6 +338,8 @@ def test_fbp201_resolves_only_calls_that_may_be_heavy(
     root = write_project(tmp_path / "p", files)
     main = root / "app" / "main.py"
     reports = [r for r in run_plugin(main, []) if r[1] == "FBP201"]
-    assert reports == [(8, "FBP201"), (9, "FBP201")]
+    assert reports == [(9, "FBP201"), (10, "FBP201")]
     assert ("model" in resolved) == mentions_torch
     assert ("password.strip" in resolved) == mentions_torch
+    # a builtin, a library function and a def of the module are never called models
+    assert not {"len", "json.dumps", "check"} & set(resolved)

@@ -12,16 +12,17 @@ from typing import Iterator
 
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _simple_name
-from ..apis.heavy import HEAVY_CALL_NAMES, RETRY_DECORATORS, SLEEPS, is_heavy
+from ..apis.heavy import CALLED_INSTANCE_ROOTS, HEAVY_CALL_NAMES, RETRY_DECORATORS, SLEEPS, is_heavy
 from ..apis.blocking import OFFLOADERS
 from ..apis.clients import CACHING_DECORATORS
 from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_SENDS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS, project_references
-from ..resolve.module import FUNCTION_TYPES, ModuleInfo
+from ..resolve.module import FUNCTION_TYPES, Binding, ModuleInfo
 from ..resolve.names import Definition, Resolver, Value
-from ..summaries import Chain, Leaf, call_graph, imported_from_project, written_names
+from ..summaries import (Chain, Leaf, bindings_of, call_graph, imported_from_project,
+                         written_names)
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")
@@ -101,12 +102,25 @@ class HeavyCalls:
             root = root.value
         if isinstance(root, ast.Name) and imported_from_project(self.resolver, module, root):
             return True
-        return self._instances_may_be_called()
+        return self._instances_may_be_called() and self._may_be_instance(module, root)
 
     def _instances_may_be_called(self) -> bool:
         references = project_references(self.resolver.project)
         return self._extra_instances or not references.complete \
             or bool(references.called_instance_roots)
+
+    def _may_be_instance(self, module: ModuleInfo, root: ast.expr) -> bool:
+        """Could the receiver of a call (``model`` in ``model(x)``, ``model.generate(x)``)
+        be an instance from a heavy library? Not a builtin, nor a def or class of the
+        module, nor a name imported from a library whose instances are never heavy
+        (``json.dumps``, ``HTTPException``): only values (variables, parameters,
+        attributes, results of calls) are left."""
+        if self._extra_instances or not isinstance(root, ast.Name):
+            return True
+        bindings = bindings_of(module, root)
+        if not bindings:
+            return bool(module.star_imports)  # a builtin, unless a star import binds it
+        return not all(_never_an_instance(binding) for binding in bindings)
 
     def _as_library_call(self, module: ModuleInfo, call: ast.Call,
                          target: Value) -> str | None:
@@ -126,6 +140,14 @@ class HeavyCalls:
             return None
         base = self.resolver.library_base(value.definition)
         return canonical(base) if base else None
+
+
+def _never_an_instance(binding: Binding) -> bool:
+    """A def or class, or an import from a package none of whose instances is heavy."""
+    if binding.kind == "def":
+        return True
+    return binding.kind == "import" \
+        and binding.target.partition(".")[0] not in CALLED_INSTANCE_ROOTS
 
 
 def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
