@@ -19,7 +19,8 @@ from .messages import DEFAULT_OFF, message
 from .resolve.infer import Inference, release_project_state
 from .resolve.names import Resolver
 from .fastapi_model import forget_references
-from .resolve.project import Project, forget_projects, module_for_file, release_modules
+from .resolve.project import (Project, budget_beside, forget_projects, module_for_file,
+                              release_modules)
 from .rules import FAMILIES
 from .summaries import forget_call_graphs
 from .settings import OptionError, Settings, add_options, from_namespace
@@ -92,7 +93,7 @@ class Plugin:
             if not self.settings.wants(*family.CODES):
                 continue
             if number:  # a large file pulls in many modules: keep to the budget meanwhile
-                release_modules(new_file=False)
+                release_modules(budget_beside(len(self.lines or ())), new_file=False)
             if PROFILE:
                 phases.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
             try:
@@ -115,7 +116,8 @@ class Plugin:
     @phases.timed("index")
     def _context(self) -> FileContext:
         # Between files: keep memory bounded (same findings, see release_modules).
-        released = release_modules() and release_project_state()
+        released = release_modules(budget_beside(len(self.lines or ()))) \
+            and release_project_state()
         collect_between_files(unfreeze=released)
         path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.

@@ -137,16 +137,19 @@ def test_an_outline_completed_from_the_checked_tree_takes_its_defs(
     assert all(id(node) in taken or id(node) in eager for node in outline.tree.body)
 
 
-def test_every_fixture_reports_the_same_with_every_module_an_outline() -> None:
+@pytest.mark.parametrize("outline_min_chars, lazy_class_min_lines",
+                         [(0, 0), (10**9, 10**9)], ids=["all-outlines", "all-whole"])
+def test_every_fixture_reports_the_same_with_every_module_an_outline(
+        outline_min_chars: int, lazy_class_min_lines: int) -> None:
     """The fixtures (multi-module projects included) with every other module read as an
-    outline and every class in it without its methods' bodies, in a fresh process so
-    that no module was parsed whole before."""
-    script = textwrap.dedent("""
+    outline and every class in it without its methods' bodies, and with every module
+    parsed whole, in a fresh process so that no module was read otherwise before."""
+    script = textwrap.dedent(f"""
         import sys
         from flake8_fastapi_bp.resolve import project
-        project.OUTLINE_MIN_CHARS = 0
+        project.OUTLINE_MIN_CHARS = {outline_min_chars}
         from flake8_fastapi_bp.resolve import module
-        module.LAZY_CLASS_MIN_LINES = 0
+        module.LAZY_CLASS_MIN_LINES = {lazy_class_min_lines}
         from fixture_runner import expected, fixture_files, run_plugin
         bad = [str(p) for p in fixture_files() if sorted(run_plugin(p)) != expected(p)]
         print("\\n".join(bad))

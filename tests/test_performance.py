@@ -72,6 +72,41 @@ def test_a_dropped_index_that_answers_still_hold_comes_back(tmp_path: Path) -> N
     assert checked.project.module("app.b") is definition.module
 
 
+def test_a_large_checked_file_makes_room_in_the_module_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """flake8's own peak for a large file comes on top of the kept indexes: while it is
+    checked, the budget is smaller by its lines (at least a quarter stays)."""
+    monkeypatch.setattr(project_module, "MAX_RETAINED_NODES", 100_000)
+    per_line = project_module.NODES_PER_CHECKED_LINE
+    assert project_module.budget_beside(0) == 100_000
+    assert project_module.budget_beside(1_000) == 100_000 - 1_000 * per_line
+    assert project_module.budget_beside(10**7) == 25_000
+    budgets: list[int | None] = []
+    original = plugin_module.release_modules
+
+    def release_modules(budget: int | None = None, new_file: bool = True) -> bool:
+        budgets.append(budget)
+        return original(budget, new_file)
+
+    monkeypatch.setattr(plugin_module, "release_modules", release_modules)
+    main = _project_with_a_helper(tmp_path)
+    main.write_text(main.read_text() + "\n" * 2_000)
+    run_plugin(main)
+    assert budgets and set(budgets) == {100_000 - main.read_text().count("\n") * per_line}
+
+
+def test_another_module_keeps_only_the_defs_asked_for(tmp_path: Path) -> None:
+    """However small, another module is read as an outline: finding ``helper`` parses
+    ``helper``, not the class beside it, so the budget holds more useful modules."""
+    checked, definition = imported_helper(
+        tmp_path, "import os\n\ndef helper():\n    return os.getcwd()\n\n"
+                  "class Unused:\n    def method(self):\n        return [1, 2, 3]\n")
+    module = definition.module
+    assert isinstance(module, OutlineModule)
+    assert not any(isinstance(node, ast.ClassDef) for node in module.parents)
+    assert len(module.parents) < 15
+
+
 @pytest.mark.parametrize("outline", [True, False], ids=["outline", "whole"])
 def test_a_dropped_index_is_freed_without_the_collector(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outline: bool) -> None:
