@@ -37,8 +37,8 @@ def run_all_fixtures(monkeypatch: pytest.MonkeyPatch, budget: int,
     monkeypatch.setattr(project_module, "MAX_RETAINED_NODES", budget)
     released = []
 
-    def release(new_file: bool = True) -> bool:
-        dropped = project_module.release_modules(new_file=new_file)
+    def release(budget: int | None = None, new_file: bool = True) -> bool:
+        dropped = project_module.release_modules(budget, new_file=new_file)
         if dropped:
             released.append(retained_nodes())
         return dropped
