@@ -581,27 +581,33 @@ class _DeferredBindings(dict):
     """The module scope of an outline: a name bound by a waiting def/class is parsed
     before any question about it is answered; walking all names parses all of them."""
 
-    def __init__(self, owner: OutlineModule) -> None:
+    def __init__(self, owner: OutlineModule | _ClassMethods) -> None:
         super().__init__()
         # Weak: the module holds its scopes, so a strong link back would make every
         # outline a reference cycle, left for the (frozen, see plugin.py) collector.
         self._owner = weakref.ref(owner)
+        # The owner's waiting names (a dict of segments: no cycle). A lookup of a name
+        # that is not waiting needs no call to the owner: most lookups, in every scope
+        # chain that reaches the module scope.
+        self._waiting = owner._pending
 
     @property
-    def owner(self) -> OutlineModule | _Whole:
+    def owner(self) -> OutlineModule | _ClassMethods | _Whole:
         return self._owner() or _WHOLE
 
     def __getitem__(self, name: str) -> list[Binding]:
-        self.owner.materialize(name)
+        if name in self._waiting:
+            self.owner.materialize(name)
         return super().__getitem__(name)
 
     def __contains__(self, name: object) -> bool:
-        if isinstance(name, str):
-            self.owner.materialize(name)
+        if name in self._waiting:
+            self.owner.materialize(name)  # type: ignore[arg-type]
         return super().__contains__(name)
 
     def get(self, name: str, default: object = None):  # type: ignore[override]
-        self.owner.materialize(name)
+        if name in self._waiting:
+            self.owner.materialize(name)
         return super().get(name, default)
 
     def keys(self):  # type: ignore[override]
