@@ -16,11 +16,12 @@ from functools import cached_property
 from pathlib import Path
 
 from .apis.heavy import CALLED_INSTANCE_ROOTS
-from .apis.mail import MAIL_METHOD_NAMES
+from .apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
 from .syntax import keyword_value as _keyword
 from .syntax import written_name as _simple_name
 from .phases import timed
-from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo, defined_in_text
+from .resolve.module import (FUNCTION_TYPES, FunctionNode, ModuleInfo, defined_in_text,
+                             imported_roots_in)
 from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
 from .resolve.project import Project
 
@@ -357,10 +358,11 @@ class ProjectReferences:
     # Names given to any ``def`` or ``class`` anywhere: a call whose name is none of these
     # (nor imported as one) cannot run project code, so the call graph need not resolve it.
     defined_names: set[str] = field(default_factory=set)
-    # Mail-sending method names (``sendmail``...) written anywhere, and where: FBP204
-    # reads only those files' functions for a mail call at the end of a helper chain.
-    mail_words: set[str] = field(default_factory=set)
-    mail_files: set[Path] = field(default_factory=set)  # the files that write one
+    # The mail-sending method names (``sendmail``...) each file writes, and the mail
+    # packages the project imports: FBP204 reads for a mail call at the end of a helper
+    # chain only the files that write a method name of an imported mail package.
+    mail_words: dict[Path, frozenset[str]] = field(default_factory=dict)
+    mail_libraries: set[str] = field(default_factory=set)
     # Packages whose called instances are heavy (``torch``: ``model(x)``) that the project
     # mentions anywhere: without one, FBP201 resolves only calls written with a heavy name.
     called_instance_roots: set[str] = field(default_factory=set)
@@ -422,8 +424,9 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     if "send" in text:  # every mail-sending method name has it
         found = _MAIL_WORDS.findall(text)
         if found:
-            into.mail_words.update(found)
-            into.mail_files.add(path)
+            into.mail_words[path] = frozenset(found)
+    if any(root in text for root in MAIL_METHODS_BY_LIBRARY):
+        into.mail_libraries.update(MAIL_METHODS_BY_LIBRARY.keys() & imported_roots_in(text))
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None

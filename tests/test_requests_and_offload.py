@@ -246,6 +246,32 @@ def welcome(user):
     assert mail_reports(main) == [(10, "FBP204")]
 
 
+@pytest.mark.parametrize("imports_sendgrid", [False, True], ids=["websocket", "sendgrid"])
+def test_fbp204_counts_a_method_name_only_with_its_mail_package_imported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, imports_sendgrid: bool) -> None:
+    """``send`` is sendgrid's mail call, and a websocket's or a queue's: a project that
+    imports no sendgrid has no helper chain to search for it."""
+    from fixture_runner import run_plugin
+    from flake8_fastapi_bp.summaries import CallGraph
+
+    searched: list[str] = []
+    original = CallGraph.chain
+
+    def chain(self, definition, kind, *args, **kwargs):
+        searched.append(kind)
+        return original(self, definition, kind, *args, **kwargs)
+
+    monkeypatch.setattr(CallGraph, "chain", chain)
+    files = dict(MAIL_PROJECT)
+    files["app/notify.py"] = files["app/notify.py"].replace(
+        "return user", "return user.channel.send(user)")
+    if imports_sendgrid:
+        files["app/settings.py"] = "import sendgrid\n"
+    root = write_project(tmp_path / "p", files)
+    assert [r for r in run_plugin(root / "app" / "main.py", []) if r[1] == "FBP204"] == []
+    assert ("mail" in searched) == imports_sendgrid
+
+
 def test_fbp204_reads_only_the_files_that_write_a_mail_call(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The mail call at the end of a chain can only be in a file that writes its name:

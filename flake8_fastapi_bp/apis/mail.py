@@ -21,6 +21,20 @@ MAIL_SENDS: frozenset[str] = frozenset({
 # never write one sends no mail through these APIs, whatever its helpers call.
 MAIL_METHOD_NAMES: frozenset[str] = frozenset(name.rpartition(".")[2] for name in MAIL_SENDS)
 
+
+def _methods_by_library() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for name in MAIL_SENDS:
+        found.setdefault(name.partition(".")[0], set()).add(name.rpartition(".")[2])
+    return {root: frozenset(names) for root, names in found.items()}
+
+
+# The package a mail call comes from -> the names it is written with: ``send`` is a
+# mail call only in a project that imports sendgrid (elsewhere it is a websocket's,
+# a queue's...), so a project's helper chains end in a mail call only through the
+# names of the mail packages it imports.
+MAIL_METHODS_BY_LIBRARY: dict[str, frozenset[str]] = _methods_by_library()
+
 # A coroutine handed to one of these runs on its own, after the response: not inline.
 DETACHING_CALLS: frozenset[str] = frozenset({
     "asyncio.create_task", "asyncio.ensure_future", "asyncio.AbstractEventLoop.create_task",

@@ -132,7 +132,7 @@ class ModuleInfo:
         key = ("imported-roots", 0)
         if key not in self.cache:
             if self.lines is not None:
-                roots = _imported_roots("".join(self.lines))
+                roots = imported_roots_in("".join(self.lines))
             else:
                 roots = frozenset(b.target.partition(".")[0] for scope in self.all_scopes()
                                   for bindings in scope.bindings.values() for b in bindings
@@ -238,7 +238,8 @@ _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\w+)[\w.]*[ \t]+import\b|import
                           re.M)
 
 
-def _imported_roots(text: str) -> frozenset[str]:
+def imported_roots_in(text: str) -> frozenset[str]:
+    """Root packages the import statements of ``text`` name (anywhere, also indented)."""
     roots: set[str] = set()
     for source, names in _IMPORT_LINE.findall(text):
         if source:

@@ -15,7 +15,7 @@ from ..syntax import written_name as _simple_name
 from ..apis.heavy import CALLED_INSTANCE_ROOTS, HEAVY_CALL_NAMES, RETRY_DECORATORS, SLEEPS, is_heavy
 from ..apis.blocking import OFFLOADERS
 from ..apis.clients import CACHING_DECORATORS
-from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_SENDS
+from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY, MAIL_SENDS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS, project_references
@@ -355,17 +355,21 @@ def inline_notifications(ctx: FileContext) -> Iterator[Report]:
 
 
 def files_that_send_mail(ctx: FileContext) -> frozenset[Path] | None:
-    """The files of the project (a text scan), and this file as checked, that write a
-    mail-sending method's name: only their functions can hold the mail call at the end
-    of a helper chain (none: no chain is searched). None: any file may."""
+    """The files of the project (a text scan), and this file as checked, that write the
+    name of a mail-sending method of a package the project imports (``sendmail`` with
+    smtplib, ``send`` only with sendgrid): only their functions can hold the mail call
+    at the end of a helper chain (none: no chain is searched). None: any file may."""
     references = project_references(ctx.project)
     lines, path = ctx.module.lines, ctx.module.path
     if not references.complete or lines is None:
         return None
-    files = set(references.mail_files)
+    libraries = references.mail_libraries | (ctx.module.imported_roots()
+                                             & MAIL_METHODS_BY_LIBRARY.keys())
+    names = frozenset().union(*(MAIL_METHODS_BY_LIBRARY[root] for root in libraries))
+    files = {file for file, words in references.mail_words.items() if words & names}
     if path is not None:
         files.discard(path)  # the checked text decides for its file (an editor's buffer)
-        if any(name in line for line in lines for name in MAIL_METHOD_NAMES):
+        if any(name in line for line in lines for name in names):
             files.add(path)
     return frozenset(files)
 
