@@ -467,12 +467,17 @@ class CallGraph:
 
     def may_run_project_code(self, module: ModuleInfo, func: ast.expr) -> bool:
         """Is the name written (or imported as) that of some ``def``/``class`` of the
-        project (a text scan) or of this module? ``cls(...)`` always may be."""
+        project (a text scan) or of this module, and not reached through a library's
+        import (``json.dumps``: a large project defines a ``dumps`` somewhere)?
+        ``cls(...)`` always may be."""
         names = written_names(module, func)
-        if "cls" in names or not names.isdisjoint(module.defined_names()):
+        if "cls" in names:
             return True
-        references = project_references(self.resolver.project)
-        return not references.complete or not names.isdisjoint(references.defined_names)
+        if names.isdisjoint(module.defined_names()):
+            references = project_references(self.resolver.project)
+            if references.complete and names.isdisjoint(references.defined_names):
+                return False
+        return not library_call(self.resolver, module, func)
 
 
 def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
@@ -492,6 +497,19 @@ def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
         elif binding.kind == "assign" and isinstance(binding.value, ast.Attribute):
             names.add(binding.value.attr)
     return names
+
+
+def library_call(resolver: Resolver, module: ModuleInfo, func: ast.expr) -> bool:
+    """Is the call written on a name that only imports bind, none from a module of the
+    project (``json.dumps``, ``from os import getenv``)? Its callee is a library's."""
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return False
+    bindings = bindings_of(module, root)
+    return bool(bindings) and all(binding.kind == "import" for binding in bindings) \
+        and not imported_from_project(resolver, module, root)
 
 
 def imports_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:

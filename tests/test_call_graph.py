@@ -368,3 +368,35 @@ def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
     monkeypatch.setattr(project_module, "MAX_SCANNED_FILES", 2)  # app/sub/ is not read
     found = {(line, code) for line, code in run_plugin(root / "app" / "api.py")}
     assert {(4, "FBP107"), (5, "FBP108")} <= found
+
+
+def test_a_call_through_a_library_import_is_never_resolved_as_an_edge(
+        tmp_path: Path) -> None:
+    """A large project defines a ``dumps`` or a ``getenv`` somewhere, which lets the name
+    pre-filter pass ``json.dumps(x)``; a name only a library's import binds cannot be a
+    project def, so the call graph does not resolve it. Project imports still count."""
+    from project_helpers import load_file, write_project
+
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/codec.py": "def dumps(value):\n    return value\n\n\ndef getenv(name):\n"
+                        "    return name\n",
+        "app/main.py": textwrap.dedent("""
+            import json
+            import app.codec
+            from os import getenv
+            from app import codec
+            from app.codec import dumps
+
+
+            def helper(value):
+                json.dumps(value), getenv("A"), codec.dumps(value), dumps(value)
+                app.codec.getenv("B")
+        """),
+    })
+    checked = load_file(tmp_path, "app/main.py")
+    graph = call_graph(checked.resolver)
+    runs = {text: graph.may_run_project_code(checked.module, checked.call(text).func)
+            for text in ("json.dumps", "getenv", "codec.dumps", "dumps", "app.codec.getenv")}
+    assert runs == {"json.dumps": False, "getenv": False, "codec.dumps": True,
+                    "dumps": True, "app.codec.getenv": True}
