@@ -183,15 +183,15 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
     for call, function in ctx.calls_in_async_functions():
         if not graph.may_run_project_code(ctx.module, call.func):
             continue  # no def or class of the project has the name: nothing to follow
+        definition = ctx.definition(call)
+        if definition is None or not runs_on_call(ctx.resolver, ctx.module, call, definition):
+            continue
         if blocking_kind(ctx.callee(call), extra, call) is not None:
-            continue  # FBP101-106 already report this very call
+            continue  # FBP101-106 already report this very call (--fbp-blocking-calls)
         if id(function) not in once:
             once[id(function)] = run_once_nodes(function)
         if id(call) in once[id(function)]:
             continue  # ``if _cache is None: _cache = load()``: startup work done lazily
-        definition = ctx.definition(call)
-        if definition is None or not runs_on_call(ctx.resolver, ctx.module, call, definition):
-            continue
         # The call's arguments rule out branches; run-once code is startup work.
         chain = graph.chain(definition, kind, leaf, depth, call=call, once=True,
                             caller=ctx.module)
