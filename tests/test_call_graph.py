@@ -400,3 +400,47 @@ def test_a_call_through_a_library_import_is_never_resolved_as_an_edge(
             for text in ("json.dumps", "getenv", "codec.dumps", "dumps", "app.codec.getenv")}
     assert runs == {"json.dumps": False, "getenv": False, "codec.dumps": True,
                     "dumps": True, "app.codec.getenv": True}
+
+
+def test_fbp101_to_fbp106_resolve_only_calls_that_may_block(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call written with no blocking API's name (as written, imported or aliased),
+    not through a project module and not on a client whose every method blocks, cannot
+    be a FBP101-106 call: it is not resolved. The findings stay."""
+    from project_helpers import write_project as write_files
+    from flake8_fastapi_bp.resolve.names import Resolver
+    from flake8_fastapi_bp.rules import event_loop
+
+    resolved: list[str] = []  # calls FBP101-106 resolved
+    inside: list[bool] = []
+    original_callee, original_rule = Resolver.callee, event_loop.blocking_calls
+
+    def callee(self, module, call):
+        if inside:
+            resolved.append(ast.unparse(call.func))
+        return original_callee(self, module, call)
+
+    def blocking_calls(ctx):
+        inside.append(True)
+        try:
+            yield from original_rule(ctx)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(Resolver, "callee", callee)
+    monkeypatch.setattr(event_loop, "blocking_calls", blocking_calls)
+    write_files(tmp_path, {"app/__init__.py": "", "app/main.py": textwrap.dedent("""
+        import json
+        import time
+        from time import sleep as nap
+
+
+        async def handler(payload):
+            json.dumps(payload), len(payload), payload.strip()
+            time.sleep(1)
+            nap(1)
+    """)})
+    found = run_plugin(tmp_path / "app" / "main.py", [])
+    assert sorted(r for r in found if r[1] < "FBP107") == [(8, "FBP101"), (9, "FBP101")]
+    assert {"time.sleep", "nap"} <= set(resolved)
+    assert not {"json.dumps", "len", "payload.strip"} & set(resolved)

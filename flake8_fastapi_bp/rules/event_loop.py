@@ -46,10 +46,13 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
     the result of one with the same code (``con.execute(q).fetchall()``) is the same
     wait as far as the reader is concerned: only the first one is reported."""
     extra = extra_blocking_calls(ctx.settings)
+    names = blocking_names(extra)
     found: dict[ast.Call, tuple[Blocking, ast.AsyncFunctionDef]] = {}
     for call, function in ctx.calls_in_async_functions():
         if ctx.module.awaited(call):
             continue  # its result is awaited, so it is async: a listed sync type is wrong
+        if not may_block(ctx.resolver, ctx.module, call, names):
+            continue  # written with no blocking API's name: resolving it cannot find one
         callee = ctx.callee(call)
         kind = blocking_kind(callee, extra, call)
         if kind is not None and waits_on_loop(ctx, call, callee):
@@ -217,7 +220,7 @@ def offload_advice(call: ast.Call, entry: Entry | None) -> str:
 def blocking_leaf(resolver: Resolver, settings: Settings) -> tuple[str, Leaf]:
     """The call-graph kind and leaf test of FBP107: a FBP101-106 call, extras included."""
     extra = extra_blocking_calls(settings)
-    names = BLOCKING_NAMES | frozenset(name.rpartition(".")[2] for name in extra)
+    names = blocking_names(extra)
 
     def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
         if not may_block(resolver, module, call, names):
@@ -279,6 +282,11 @@ def def_hint(ctx: FileContext, function: ast.AsyncFunctionDef) -> str:
     if kind in ("endpoint", "dependency") and awaits_nothing(function):
         return DEF_HINT
     return ""
+
+
+def blocking_names(extra: dict[str, Blocking]) -> frozenset[str]:
+    """The names FBP101-106 calls are written with, ``--fbp-blocking-calls`` included."""
+    return BLOCKING_NAMES | frozenset(name.rpartition(".")[2] for name in extra)
 
 
 @lru_cache(maxsize=8)
