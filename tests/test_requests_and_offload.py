@@ -208,9 +208,8 @@ def prepare(user):
 """
 
 
-def test_fbp204_searches_helpers_only_where_the_project_writes_a_mail_call(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fixture_runner import run_plugin
+def searched_kinds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kind of every helper-chain search the call graph starts from now on."""
     from flake8_fastapi_bp.summaries import CallGraph
 
     searched: list[str] = []
@@ -221,6 +220,13 @@ def test_fbp204_searches_helpers_only_where_the_project_writes_a_mail_call(
         return original(self, definition, kind, *args, **kwargs)
 
     monkeypatch.setattr(CallGraph, "chain", chain)
+    return searched
+
+
+def test_fbp204_searches_helpers_only_where_the_project_writes_a_mail_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixture_runner import run_plugin
+    searched = searched_kinds(monkeypatch)
 
     def mail_reports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
         return [r for r in run_plugin(path, [], source) if r[1] == "FBP204"]
@@ -252,16 +258,7 @@ def test_fbp204_counts_a_method_name_only_with_its_mail_package_imported(
     """``send`` is sendgrid's mail call, and a websocket's or a queue's: a project that
     imports no sendgrid has no helper chain to search for it."""
     from fixture_runner import run_plugin
-    from flake8_fastapi_bp.summaries import CallGraph
-
-    searched: list[str] = []
-    original = CallGraph.chain
-
-    def chain(self, definition, kind, *args, **kwargs):
-        searched.append(kind)
-        return original(self, definition, kind, *args, **kwargs)
-
-    monkeypatch.setattr(CallGraph, "chain", chain)
+    searched = searched_kinds(monkeypatch)
     files = dict(MAIL_PROJECT)
     files["app/notify.py"] = files["app/notify.py"].replace(
         "return user", "return user.channel.send(user)")
