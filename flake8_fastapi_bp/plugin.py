@@ -93,7 +93,7 @@ class Plugin:
             if not self.settings.wants(*family.CODES):
                 continue
             if number:  # a large file pulls in many modules: keep to the budget meanwhile
-                release_modules(budget_beside(len(self.lines or ())), new_file=False)
+                release_modules(self._module_budget(), new_file=False)
             if PROFILE:
                 phases.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
             try:
@@ -113,11 +113,14 @@ class Plugin:
             freeze_what_the_plugin_made()
         return reports
 
+    def _module_budget(self) -> int:
+        """The kept-module budget while this file is checked (a large file makes room)."""
+        return budget_beside(len(self.lines or ()))
+
     @phases.timed("index")
     def _context(self) -> FileContext:
         # Between files: keep memory bounded (same findings, see release_modules).
-        released = release_modules(budget_beside(len(self.lines or ()))) \
-            and release_project_state()
+        released = release_modules(self._module_budget()) and release_project_state()
         collect_between_files(unfreeze=released)
         path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
