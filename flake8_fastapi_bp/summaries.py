@@ -43,6 +43,7 @@ from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branc
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope, class_method
 from .resolve.names import Definition, Resolver, own_nodes
+from .syntax import attribute_root
 
 MAX_DEPTH = 10
 MAX_VISITS = 5_000
@@ -502,9 +503,7 @@ def written_names(module: ModuleInfo, func: ast.expr) -> set[str]:
 def library_call(resolver: Resolver, module: ModuleInfo, func: ast.expr) -> bool:
     """Is the call written on a name that only imports bind, none from a module of the
     project (``json.dumps``, ``from os import getenv``)? Its callee is a library's."""
-    root = func
-    while isinstance(root, ast.Attribute):
-        root = root.value
+    root = attribute_root(func)
     if not isinstance(root, ast.Name):
         return False
     bindings = bindings_of(module, root)

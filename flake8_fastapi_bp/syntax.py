@@ -15,6 +15,14 @@ def written_name(func: ast.expr) -> str:
     return ""
 
 
+def attribute_root(expr: ast.expr) -> ast.expr:
+    """What an attribute chain starts from: ``requests`` for ``requests.api.get``,
+    ``self`` for ``self.model``; the expression itself when it is no attribute."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return expr
+
+
 def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
     """The value passed as ``name=`` to ``call``, if any."""
     for keyword in call.keywords:

@@ -22,7 +22,7 @@ from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo
 from ..resolve.names import Resolver
 from ..settings import Settings
-from ..syntax import written_name
+from ..syntax import attribute_root, written_name
 from ..summaries import (Entry, Leaf, call_graph, imported_from_project, imports_of,
                          runs_on_call, written_names)
 
@@ -255,9 +255,8 @@ def may_block(resolver: Resolver, module: ModuleInfo, call: ast.Call,
     if isinstance(receiver, ast.Name):  # ``mod.helper()`` on an imported module: no client
         return any(not isinstance(binding.node, ast.Import)
                    for binding in imports_of(module, receiver))
-    while isinstance(receiver, ast.Attribute):
-        receiver = receiver.value
-    return isinstance(receiver, ast.Name) and bool(imports_of(module, receiver))
+    root = attribute_root(receiver)
+    return isinstance(root, ast.Name) and bool(imports_of(module, root))
 
 
 def nested_event_loops(ctx: FileContext) -> Iterator[Report]:

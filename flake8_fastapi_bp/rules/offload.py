@@ -10,6 +10,7 @@ import ast
 from pathlib import Path
 from typing import Iterator
 
+from ..syntax import attribute_root
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _simple_name
 from ..apis.heavy import CALLED_INSTANCE_ROOTS, HEAVY_CALL_NAMES, RETRY_DECORATORS, SLEEPS, is_heavy
@@ -97,9 +98,7 @@ class HeavyCalls:
         func = call.func
         if not self.names.isdisjoint(written_names(module, func)):
             return True
-        root = func
-        while isinstance(root, ast.Attribute):
-            root = root.value
+        root = attribute_root(func)
         if isinstance(root, ast.Name) and imported_from_project(self.resolver, module, root):
             return True
         return self._instances_may_be_called() and self._may_be_instance(module, root)
