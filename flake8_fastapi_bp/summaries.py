@@ -24,9 +24,11 @@ nested ``def``/``class``/``lambda`` are not part of a function, and a function *
 
 Branches (``branches.py``): a call passes its literal arguments down the chain, and an
 ``if`` those constants decide keeps only the branch that runs (``get_secret("HOST")``
-never reads the ``"oidc/"`` token file). With ``once=True`` a search also skips code that
-runs once per process or object (a run-once guard, a parameterless ``@cache`` function):
-startup work done lazily.
+never reads the ``"oidc/"`` token file). Constants only rule out code, so a call site's
+search comes after the one without constants (shared by every call of the function), and
+only when that one finds a chain or gives up. With ``once=True`` a search also skips code
+that runs once per process or object (a run-once guard, a parameterless ``@cache``
+function): startup work done lazily.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ MAX_VISITS = 5_000
 # One empty set for the many functions without run-once code (each empty frozenset is
 # 216 bytes, and the facts of every function are kept for the run).
 NOTHING: frozenset = frozenset()
+# A search's answer when no chain exists, and when the graph was too large to tell.
+NO_CHAIN = object()
+INCOMPLETE = object()
 
 # leaf(module, call) -> a label (e.g. the code "FBP102") when ``call`` is a leaf.
 Leaf = Callable[[ModuleInfo, ast.Call], "str | None"]
@@ -247,7 +252,7 @@ class CallGraph:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self._functions: dict[tuple[object, int, int], Function] = {}
-        self._answers: dict[tuple[object, ...], Chain | None] = {}
+        self._answers: dict[tuple[object, ...], Chain | object] = {}
         self._facts: dict[object, _Facts | None] = {}
         self._entries: dict[tuple[object, bool], Entry | None] = {}
 
@@ -275,15 +280,26 @@ class CallGraph:
         entry = self.entry(definition, awaits) if depth > 0 else None
         if entry is None or once and entry.runs_once:
             return None
-        constants = NO_CONSTANTS if call is None else Arguments.of(
+        search = (_Kind(kind, leaf, leaf_files), depth, awaits, once)
+        anywhere = self._answer(_Step(entry.function, None), search)
+        if call is None or anywhere is NO_CHAIN:
+            # Constants only rule out branches: no chain without them, none with them.
+            return anywhere if isinstance(anywhere, Chain) else None
+        constants = Arguments.of(
             call, entry.signature, passes_receiver(entry, call),
             None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
-        start = _Step(entry.function, None, self._restrict(entry.function, constants))
+        found = self._answer(
+            _Step(entry.function, None, self._restrict(entry.function, constants)), search)
+        return found if isinstance(found, Chain) else None
+
+    def _answer(self, start: _Step, search: tuple[_Kind, int, bool, bool]) -> Chain | object:
+        """The search's answer from ``start``, found once per run: a chain, ``NO_CHAIN``
+        or ``INCOMPLETE`` (the graph was too large to follow to the end)."""
+        kind, depth, awaits, once = search
         # The step's key holds its constants.
-        key = (start.key, kind, depth, awaits, once, leaf_files)
+        key = (start.key, kind.name, depth, awaits, once, kind.files)
         if key not in self._answers:
-            self._answers[key] = self._search(start, _Kind(kind, leaf, leaf_files), depth,
-                                              awaits, once)
+            self._answers[key] = self._search(start, kind, depth, awaits, once)
         return self._answers[key]
 
     def entry(self, definition: Definition, awaits: bool = False) -> Entry | None:
@@ -320,7 +336,7 @@ class CallGraph:
         return None
 
     def _search(self, start: _Step, kind: _Kind, depth: int,
-                awaits: bool, once: bool) -> Chain | None:
+                awaits: bool, once: bool) -> Chain | object:
         """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
         level, seen, visits = [start], {start.key}, 0
         for number in range(1, depth + 1):
@@ -340,10 +356,12 @@ class CallGraph:
                         seen.add(callee.key)
                         following.append(callee)
             visits += len(following)
-            if not following or visits > MAX_VISITS:
-                return None  # nothing more to follow, or a pathological graph: unknown
+            if not following:
+                return NO_CHAIN
+            if visits > MAX_VISITS:
+                return INCOMPLETE  # a pathological graph: unknown
             level = following
-        return None
+        return NO_CHAIN
 
     def facts(self, function: Function) -> _Facts | None:
         """The function's facts, gathered on first use (None: its file changed)."""

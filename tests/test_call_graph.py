@@ -339,6 +339,102 @@ def test_arguments_no_branch_reads_share_one_answer(tmp_path: Path,
     assert found is not None and found.names == ("load", "time.sleep")
 
 
+QUIET = {
+    "pkg/__init__.py": "",
+    "pkg/api.py": """
+        from pkg.store import load
+
+
+        def sites():
+            load("orders", mode="local")
+            load("users", mode="remote")
+    """,
+    "pkg/store.py": """
+        def load(name, mode):
+            if mode == "remote":
+                return fetch(name)
+            return name
+
+
+        def fetch(name):
+            return name.upper()
+    """,
+}
+
+
+def test_a_helper_without_any_chain_is_not_asked_again_per_call_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Constants only rule out branches: when no chain exists whatever the arguments,
+    no call site's arguments are read (one search for every call of the helper)."""
+    from flake8_fastapi_bp import summaries
+
+    read_arguments: list[ast.Call] = []
+    of = summaries.Arguments.of
+
+    def counted(call, *args, **kwargs):
+        read_arguments.append(call)
+        return of(call, *args, **kwargs)
+
+    monkeypatch.setattr(summaries.Arguments, "of", counted)
+    module, resolver = load(write_project(tmp_path / "quiet", QUIET) / "pkg" / "api.py")
+    asked: list[int] = []
+    graph = call_graph(resolver)
+    sites = [node for node in ast.walk(module.tree) if isinstance(node, ast.Call)]
+    for call in sites:
+        target = resolver.definition(module, call)
+        assert target is not None
+        assert graph.chain(target, "test-quiet", sleep_leaf(asked), 3, call=call,
+                           caller=module) is None
+    assert asked and not set(map(id, sites)) & set(map(id, read_arguments))
+
+
+WIDE = {
+    "pkg/__init__.py": "",
+    "pkg/api.py": """
+        from pkg.store import load
+
+
+        def sites():
+            load("orders", mode="local")
+    """,
+    "pkg/store.py": """
+        import time
+
+
+        def load(name, mode):
+            if mode == "remote":
+                one(); two(); three()
+            else:
+                nap()
+
+
+        def one(): pass
+        def two(): pass
+        def three(): pass
+        def nap():
+            time.sleep(1)
+    """,
+}
+
+
+def test_a_search_too_large_without_constants_is_asked_again_with_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the call's constants the search meets too many functions and gives up
+    (unknown, not "no chain"); the call's own arguments rule out a branch, and the
+    search with them finds the chain."""
+    from flake8_fastapi_bp import summaries
+
+    monkeypatch.setattr(summaries, "MAX_VISITS", 3)
+    module, resolver = load(write_project(tmp_path / "wide", WIDE) / "pkg" / "api.py")
+    [call] = [node for node in ast.walk(module.tree) if isinstance(node, ast.Call)]
+    target = resolver.definition(module, call)
+    assert target is not None
+    graph = call_graph(resolver)
+    found = graph.chain(target, "test-wide", sleep_leaf([]), 3, call=call, caller=module)
+    assert found is not None and found.names == ("load", "nap", "time.sleep")
+    assert graph.chain(target, "test-wide", sleep_leaf([]), 3) is None  # gave up
+
+
 def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The name pre-filters rely on the project text scan; when the scan stops at its

@@ -191,14 +191,14 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
             continue
         if blocking_kind(ctx.callee(call), extra, call) is not None:
             continue  # FBP101-106 already report this very call (--fbp-blocking-calls)
-        if id(function) not in once:
-            once[id(function)] = run_once_nodes(function)
-        if id(call) in once[id(function)]:
-            continue  # ``if _cache is None: _cache = load()``: startup work done lazily
         # The call's arguments rule out branches; run-once code is startup work.
         chain = graph.chain(definition, kind, leaf, depth, call=call, once=True,
                             caller=ctx.module)
-        if chain is not None:
+        if chain is None:
+            continue
+        if id(function) not in once:  # asked only of the few calls that reach a leaf
+            once[id(function)] = run_once_nodes(function)
+        if id(call) not in once[id(function)]:  # not ``if _cache is None: _cache = load()``
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
                              fix=offload_advice(call, graph.entry(definition)))
