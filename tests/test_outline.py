@@ -63,6 +63,44 @@ def test_segments_take_decorators_and_leave_global_writers_eager() -> None:
                                                                   (8, 10, "Model")]
 
 
+ASSIGNMENTS = '''
+    import os
+    TIMEOUT = 30
+    LIMITS: dict[str, int] = {
+        "a": 1,
+    }
+    a = b = 1
+    router = APIRouter(prefix="/x")
+    x = 1; y = 2
+    COUNT += 1
+    CONFIG = dict(
+    mode=1,
+    )
+    items = [
+        1,
+    ]
+    '''
+
+
+def test_a_lone_assignment_waits_and_any_other_stays_in_the_skeleton() -> None:
+    """Only ``NAME = value`` that surely binds that one name waits: chained targets,
+    keywords, ``;``, augmented assignments and a keyword in column 0 inside brackets (it
+    looks like a statement start) are parsed with the skeleton."""
+    segments = outline_segments(lines_of(ASSIGNMENTS)) or []
+    assert [(s.start, s.end, s.name) for s in segments] == [
+        (1, 2, "TIMEOUT"), (2, 5, "LIMITS"), (12, 15, "items")]
+    assert all(segment.assignment for segment in segments)
+    outline = OutlineModule.build("".join(lines_of(ASSIGNMENTS)), None, "m", False)
+    assert outline is not None
+    assert {"a", "b", "router", "x", "y", "CONFIG"} <= dict.keys(outline.module_scope.bindings)
+    assert "TIMEOUT" not in dict.keys(outline.module_scope.bindings)
+    [binding] = outline.top_level("TIMEOUT")
+    assert binding.kind == "assign" and isinstance(binding.value, ast.Constant)
+    whole = ModuleInfo(ast.parse("".join(lines_of(ASSIGNMENTS))), None, "m", False)
+    outline.complete()
+    assert shape(outline) == shape(whole)
+
+
 def test_a_name_is_parsed_when_asked_for() -> None:
     source = "import os\n\ndef helper():\n    return os.getcwd()\n\nclass C:\n    pass\n"
     outline = OutlineModule.build(source, None, "m", False)

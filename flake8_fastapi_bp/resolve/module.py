@@ -475,16 +475,22 @@ def _enclosing_function_scope(scope: Scope, name: str) -> Scope | None:
 @dataclass
 class Segment:
     """Lines ``start:end`` of a module holding one top-level ``def``/``class`` (with its
-    decorators), parsed when its ``name`` is first asked for."""
+    decorators) or ``name = value`` assignment, parsed when its ``name`` is first asked
+    for."""
 
     start: int
     end: int
     name: str
+    assignment: bool = False
 
 
 _TRIPLE_QUOTE = re.compile(r'"""|\'\'\'')
 _DEF_HEADER = re.compile(r"(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)")
 _GLOBAL = re.compile(r"[ \t]+global[ \t]")
+# ``NAME = value`` / ``NAME: annotation = value`` at the start of a statement.
+_ASSIGNMENT_HEADER = re.compile(r"([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
+# An ``=`` that is no part of ``==``, ``!=``, ``<=``, ``>=``, ``:=``.
+_EQUALS = re.compile(r"(?<![=!<>:])=(?!=)")
 # Indexed nodes added by outline modules since the project last counted them.
 GROWN_NODES = [0]
 
@@ -559,10 +565,38 @@ def outline_segments(lines: list[str]) -> list[Segment] | None:
         header = _DEF_HEADER.match(lines[starts[index]])
         start, end = bounds[first], bounds[index + 1]
         index += 1
-        if header is None or _declares_global(writers, start, end):
-            continue
-        segments.append(Segment(start, end, header.group(1) or header.group(2)))
+        if header is not None and not _declares_global(writers, start, end):
+            segments.append(Segment(start, end, header.group(1) or header.group(2)))
+        elif header is None and first == index - 1:
+            assignment = _lone_assignment(lines, start, end)
+            if assignment is not None:
+                segments.append(Segment(start, end, assignment, assignment=True))
     return segments
+
+
+def _lone_assignment(lines: list[str], start: int, end: int) -> str | None:
+    """The name ``lines[start:end]`` assign to, when they surely hold one statement
+    binding one name: ``NAME = value`` with no other ``=`` (chained targets, keywords),
+    no ``;``, balanced brackets, not continued from the line before (a line in column 0
+    inside brackets also looks like a start). Anything else stays in the skeleton."""
+    header = _ASSIGNMENT_HEADER.match(lines[start])
+    if header is None or _continues(lines, start):
+        return None
+    text = "".join(lines[start:end])
+    if ";" in text or "\\\n" in text or len(_EQUALS.findall(text)) != 1:
+        return None
+    balanced = all(text.count(opening) == text.count(closing)
+                   for opening, closing in ("()", "[]", "{}"))
+    return header.group(1) if balanced else None
+
+
+def _continues(lines: list[str], start: int) -> bool:
+    """Does the last code line before ``start`` leave a bracket or a comma open?"""
+    for index in range(start - 1, -1, -1):
+        code = lines[index].strip()
+        if code and not code.startswith("#"):
+            return code[-1] in "([{,\\"
+    return False
 
 
 class _Whole:
@@ -633,7 +667,8 @@ class _DeferredBindings(dict):
 
 
 class OutlineModule(ModuleInfo):
-    """A module indexed from its top-level statements but its defs and classes, each of
+    """A module indexed from its top-level statements but its defs, classes and lone
+    ``NAME = value`` assignments (a third of what is left: constants, settings), each of
     which is parsed and indexed on the first question about its name (or when a question
     needs the whole module: its calls, functions, classes, all scopes). Answers are those
     of a whole parse; only the work is lazier."""
@@ -691,7 +726,7 @@ class OutlineModule(ModuleInfo):
         if not self._pending and not self._lazy and not self._unordered:
             return
         parsed = {_first_line(node): node for node in tree.body
-                  if isinstance(node, (*FUNCTION_TYPES, ast.ClassDef))} if tree else None
+                  if isinstance(node, _SEGMENT_TYPES)} if tree else None
         for name in list(self._pending):
             self.materialize(name, parsed)
         for classdef in self._lazy:
@@ -711,9 +746,10 @@ class OutlineModule(ModuleInfo):
         large class is read without its methods' bodies (``class_outline``): each method
         is parsed on the first question about its name."""
         outline = None
-        if parsed is None and segment.end - segment.start >= LAZY_CLASS_MIN_LINES:
+        if parsed is None and segment.end - segment.start >= LAZY_CLASS_MIN_LINES \
+                and not segment.assignment:
             outline = class_outline(self.lines or [], segment)
-        statement = parsed if getattr(parsed, "name", None) == segment.name \
+        statement = parsed if parsed is not None and _statement_name(parsed) == segment.name \
             else self._parse(segment, outline[0] if outline else None)
         if statement is None and outline is not None:
             outline, statement = None, self._parse(segment)  # the outline misread it
@@ -757,7 +793,7 @@ class OutlineModule(ModuleInfo):
             body = ast.parse(text).body
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
             return None
-        if len(body) != 1 or getattr(body[0], "name", None) != segment.name:
+        if len(body) != 1 or _statement_name(body[0]) != segment.name:
             return None
         return body[0]
 
@@ -998,9 +1034,26 @@ def _insert_in_order(body: list[ast.stmt], statement: ast.stmt) -> None:
     list.insert(body, index, statement)
 
 
-def _first_line(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> int:
+def _first_line(node: ast.stmt) -> int:
     """The line of the statement's first decorator, else of its ``def``/``class``."""
-    return min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+    return min([node.lineno, *(decorator.lineno
+                               for decorator in getattr(node, "decorator_list", ()))])
+
+
+# Statements an outline may leave waiting.
+_SEGMENT_TYPES = (*FUNCTION_TYPES, ast.ClassDef, ast.Assign, ast.AnnAssign)
+
+
+def _statement_name(node: ast.stmt) -> str | None:
+    """The one name a waiting statement binds: a def's or class's, or the target of
+    ``NAME = value`` / ``NAME: annotation = value``."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target: ast.expr | None = node.targets[0]
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target = node.target
+    else:
+        return getattr(node, "name", None)
+    return target.id if isinstance(target, ast.Name) else None
 
 
 def _position_key(node: ast.AST) -> tuple[int, int]:
