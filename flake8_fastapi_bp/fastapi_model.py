@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Iterator
 
 from .apis.heavy import CALLED_INSTANCE_ROOTS
 from .apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
@@ -391,9 +392,11 @@ _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _ASYNC_DEF = re.compile(r"async(?<!\wasync)[ \t]+def[ \t]+(\w+)")
 # ``get_db = get_session`` at module level: a name that may stand for a project function.
 _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
-_MAIL_WORDS = re.compile(r"\b(?:%s)\b" % "|".join(sorted(MAIL_METHOD_NAMES)))
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)",
-                     re.M)
+# Words that start with ``send`` (every mail-sending method name does), found from the
+# keyword: a leading ``\b`` and an alternation would make ``re`` try every position.
+_SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
+_IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
+_IMPORT_WORD = re.compile(r"import(?<!\wimport)")
 
 
 def forget_references() -> None:
@@ -422,7 +425,7 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
     into.defined_names.update(_NAME_ALIAS.findall(text))
     into.called_instance_roots.update(root for root in CALLED_INSTANCE_ROOTS if root in text)
     if "send" in text:  # every mail-sending method name has it
-        found = _MAIL_WORDS.findall(text)
+        found = MAIL_METHOD_NAMES.intersection(_SEND_WORD.findall(text))
         if found:
             into.mail_words[path] = frozenset(found)
     if any(root in text for root in MAIL_METHODS_BY_LIBRARY):
@@ -435,9 +438,24 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
             continue
         for name in {found for pattern in patterns for found in pattern.findall(text)}:
             if words is None:
-                words = frozenset(re.findall(r"\w+", " ".join(_IMPORT.findall(text))))
+                words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
+
+
+def _import_statements(text: str) -> Iterator[str]:
+    """The text of each import statement that starts a line (with its parenthesized
+    names), found from the ``import`` keywords rather than at every line start."""
+    done = 0
+    for keyword in _IMPORT_WORD.finditer(text):
+        start = text.rfind("\n", 0, keyword.start()) + 1
+        if start >= done:
+            found = _IMPORT.match(text, start)
+            if found is not None:
+                done = found.end()
+                yield found.group()
+            else:
+                done = start + 1
 
 
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:

@@ -860,3 +860,37 @@ def test_a_folder_without_init_inside_a_package_belongs_to_that_package(
     assert first is second is core
     assert first.checked_name((root / "pkg" / "portion" / "a.py").absolute()) == \
         ("pkg.portion.a", False)
+
+
+IMPORTS_TEXT = '''\
+import os, json as j
+from boto3.session import Session
+x = "import requests"  # not at a line start: no import
+def f():
+    import httpx.client
+    from redis import (
+        Redis,
+        StrictRedis,
+    )
+important = 1
+    import_helpers = 2
+from . import sibling
+sender.send_email(); resend(); sendmail(); notifier.send(); sending()
+'''
+
+
+def test_text_scans_find_imports_and_mail_words_at_their_keywords() -> None:
+    """The text pre-filters jump from keyword to keyword; they find what a scan of every
+    line start (imports) or every word (mail methods) would."""
+    from flake8_fastapi_bp.apis.mail import MAIL_METHOD_NAMES
+    from flake8_fastapi_bp.fastapi_model import _SEND_WORD, _import_statements
+    from flake8_fastapi_bp.resolve.module import imported_roots_in
+
+    assert imported_roots_in(IMPORTS_TEXT) == {"os", "json", "boto3", "httpx", "redis"}
+    assert list(_import_statements(IMPORTS_TEXT)) == [
+        "import os, json as j", "from boto3.session import Session",
+        "    import httpx.client",
+        "    from redis import (\n        Redis,\n        StrictRedis,\n    )",
+        "from . import sibling"]
+    assert MAIL_METHOD_NAMES.intersection(_SEND_WORD.findall(IMPORTS_TEXT)) == {
+        "send_email", "sendmail", "send"}
