@@ -21,8 +21,8 @@ from .apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
 from .syntax import keyword_value as _keyword
 from .syntax import written_name as _simple_name
 from .phases import timed
-from .resolve.module import (FUNCTION_TYPES, FunctionNode, ModuleInfo, defined_in_text,
-                             imported_roots_in)
+from .resolve.module import (FUNCTION_TYPES, IMPORT_WORD, FunctionNode, ModuleInfo,
+                             defined_in_text, imported_roots_in, matches_at_line_starts)
 from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
 from .resolve.project import Project
 
@@ -396,7 +396,6 @@ _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
 # keyword: a leading ``\b`` and an alternation would make ``re`` try every position.
 _SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
-_IMPORT_WORD = re.compile(r"import(?<!\wimport)")
 
 
 def forget_references() -> None:
@@ -445,17 +444,8 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
 
 def _import_statements(text: str) -> Iterator[str]:
     """The text of each import statement that starts a line (with its parenthesized
-    names), found from the ``import`` keywords rather than at every line start."""
-    done = 0
-    for keyword in _IMPORT_WORD.finditer(text):
-        start = text.rfind("\n", 0, keyword.start()) + 1
-        if start >= done:
-            found = _IMPORT.match(text, start)
-            if found is not None:
-                done = found.end()
-                yield found.group()
-            else:
-                done = start + 1
+    names)."""
+    return (found.group() for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT))
 
 
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:

@@ -236,13 +236,14 @@ def defined_in_text(text: str) -> set[str]:
 
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+(\w+)[\w.]*[ \t]+import\b|import[ \t]+([^\n#;]+))")
 # The keyword every import statement holds: ``re`` jumps from one to the next.
-_IMPORT_WORD = re.compile(r"import(?<!\wimport)")
+IMPORT_WORD = re.compile(r"import(?<!\wimport)")
 
 
 def imported_roots_in(text: str) -> frozenset[str]:
     """Root packages the import statements of ``text`` name (anywhere, also indented)."""
     roots: set[str] = set()
-    for source, names in _import_lines(text):
+    for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT_LINE):
+        source, names = found.group(1) or "", found.group(2) or ""
         if source:
             roots.add(source)
         for part in names.split(","):
@@ -252,17 +253,19 @@ def imported_roots_in(text: str) -> frozenset[str]:
     return frozenset(roots)
 
 
-def _import_lines(text: str) -> Iterator[tuple[str, str]]:
-    """(source root, imported names) of each line that starts with an import statement,
-    found from the ``import`` keywords (a scan of every line start is 20x slower)."""
-    done = -1
-    for keyword in _IMPORT_WORD.finditer(text):
-        start = text.rfind("\n", 0, keyword.start()) + 1
-        if start > done:
-            done = start
-            found = _IMPORT_LINE.match(text, start)
+def matches_at_line_starts(text: str, keyword: re.Pattern[str],
+                           pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The non-overlapping matches of ``pattern`` at the start of the lines that hold
+    ``keyword``, as ``^`` in multiline mode would find them: the lines are reached from
+    the keyword (trying every line start is 4-5x slower)."""
+    done = 0
+    for word in keyword.finditer(text):
+        start = text.rfind("\n", 0, word.start()) + 1
+        if start >= done:
+            found = pattern.match(text, start)
+            done = start + 1 if found is None else found.end()
             if found is not None:
-                yield found.group(1) or "", found.group(2) or ""
+                yield found
 
 
 def _in_body(scope_node: ast.AST, child: ast.AST) -> bool:
