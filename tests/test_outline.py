@@ -101,6 +101,17 @@ def test_a_lone_assignment_waits_and_any_other_stays_in_the_skeleton() -> None:
     assert shape(outline) == shape(whole)
 
 
+def test_a_waiting_assignment_takes_its_place_among_the_names_bindings() -> None:
+    """A whole parse lists a module name's top-level bindings before those nested code
+    makes (``global`` writes): a waiting assignment parsed later goes where it would."""
+    source = "def load():\n    global CACHE\n    CACHE = {}\nCACHE = None\n"
+    outline = OutlineModule.build(source, None, "m", False)
+    assert outline is not None
+    whole = ModuleInfo(ast.parse(source), None, "m", False)
+    assert [b.node.lineno for b in outline.top_level("CACHE")] == \
+        [b.node.lineno for b in whole.top_level("CACHE")] == [4, 3]
+
+
 def test_a_name_is_parsed_when_asked_for() -> None:
     source = "import os\n\ndef helper():\n    return os.getcwd()\n\nclass C:\n    pass\n"
     outline = OutlineModule.build(source, None, "m", False)

@@ -732,7 +732,16 @@ class OutlineModule(ModuleInfo):
                 self._add(segment, parsed.get(segment.start + 1) if parsed else None)
             bindings = dict.get(self.module_scope.bindings, name)
             if bindings:
-                bindings.sort(key=_position)
+                bindings.sort(key=self._whole_parse_order)
+
+    def _whole_parse_order(self, binding: Binding) -> tuple[int, int, int]:
+        """A whole parse binds a module name first by its top-level statements, in
+        source order, then from nested code as its walk reaches it (``global`` writes
+        in a def, the body of a top-level ``if``/``try``): the waiting statements are
+        top-level, the nested bindings keep their order (the sort is stable)."""
+        if binding.node is not None and self.parents.get(binding.node) is self.tree:
+            return (0, *_position(binding))
+        return (1, 0, 0)
 
     def complete(self) -> None:
         self.complete_from(None)
