@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Iterator
 
 from .apis.types import ENUM_TYPES
@@ -12,7 +14,7 @@ from .fastapi_model import FastAPIModel
 from .messages import message
 from .resolve.module import FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver
-from .resolve.project import Project
+from .resolve.project import Project, has_file
 from .settings import Settings
 
 
@@ -81,6 +83,35 @@ class FileContext:
         """Inside ``if __name__ == "__main__":``."""
         return any(isinstance(a, ast.If) and is_main_test(a.test)
                    for a in self.module.ancestors(node))
+
+
+# pytest's own file names, and modules of a test package (``app/testing/factories.py``,
+# ``pkg/tests/helpers.py``: a directory with ``__init__.py``; a bare ``tests/`` folder
+# holds test_*.py files anyway). Apps, settings and credentials there never reach
+# production, so FBP501-FBP504 and FBP602 stay quiet; a server started on import (FBP505) hangs the
+# tests too.
+TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
+TEST_PACKAGES = frozenset({"test", "tests", "testing"})
+
+
+def is_test_module(ctx: FileContext) -> bool:
+    """A test module (RULES.md): FBP501-FBP504 and FBP602 do not report there."""
+    path = ctx.module.path
+    if path is None:
+        return False
+    path = Path(path)
+    return TEST_MODULE.match(path.name) is not None or in_test_package(path)
+
+
+def in_test_package(path: Path) -> bool:
+    """Is ``path`` inside a package (up its chain of ``__init__.py`` directories) named
+    test, tests or testing?"""
+    directory = path.parent
+    while has_file(directory, "__init__.py") and directory.parent != directory:
+        if directory.name in TEST_PACKAGES:
+            return True
+        directory = directory.parent
+    return False
 
 
 def is_main_test(test: ast.expr) -> bool:

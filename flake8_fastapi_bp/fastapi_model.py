@@ -370,6 +370,17 @@ class ProjectReferences:
     # False when the project has more files than the scan reads: names not seen may
     # still be defined, so the name pre-filters above must let every call through.
     complete: bool = True
+    # Names called in files that may hold a FastAPI role, and those files: read on first
+    # use, by FBP602's request-path scope (most runs never ask).
+    role_file_calls: dict[str, tuple[Path, ...]] | None = None
+
+    def files_calling(self, project: Project, name: str) -> tuple[Path, ...]:
+        """The project files that may hold a FastAPI role function (they mention
+        fastapi/starlette, or define a function used as a dependency or task elsewhere)
+        and write a call of ``name`` (``name(`` or ``.name(``)."""
+        if self.role_file_calls is None:
+            self.role_file_calls = _calls_in_role_files(project, self)
+        return self.role_file_calls.get(name, ())
 
     def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
         """A reference counts for ``module``'s function when it is in that module, or in a
@@ -395,6 +406,9 @@ _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
 # Words that start with ``send`` (every mail-sending method name does), found from the
 # keyword: a leading ``\b`` and an alternation would make ``re`` try every position.
 _SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
+# ``name(`` after a word boundary (the look-behind fails fast inside a word).
+_CALLED_NAME = re.compile(r"(?<!\w)(\w+)[ \t]*\(")
+_WEB_FRAMEWORKS = ("fastapi", "starlette")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
 
@@ -440,6 +454,19 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
                 words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
+
+
+def _calls_in_role_files(project: Project,
+                         references: ProjectReferences) -> dict[str, tuple[Path, ...]]:
+    role_names = references.by_kind["dependency"].keys() | references.by_kind["task"].keys()
+    found: dict[str, list[Path]] = {}
+    for path, text in project.texts():
+        if not any(word in text for word in _WEB_FRAMEWORKS) \
+                and role_names.isdisjoint(_TOP_LEVEL_DEF.findall(text)):
+            continue
+        for name in set(_CALLED_NAME.findall(text)):
+            found.setdefault(name, []).append(path)
+    return {name: tuple(paths) for name, paths in found.items()}
 
 
 def _import_statements(text: str) -> Iterator[str]:

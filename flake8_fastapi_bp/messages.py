@@ -153,9 +153,10 @@ _RULES = [
          "print() {where}: it bypasses log levels, handlers and structure; use a logger",
          "`print(...)` in a request-path or background-task function."),
     Rule("FBP602", "interpolated-log-message",
-         "log message built with {how}: structured logs lose their fields; use a constant "
-         "message with {fix}",
-         "A log message built with an f-string, `%`, `.format()` or `+`."),
+         "log message built with {how}{where}: structured logs lose their fields; use a "
+         "constant message with {fix}",
+         "A log message on the request path built with an f-string, `%`, `.format()` or "
+         "`+`."),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -12,6 +12,8 @@ from .messages import RULES
 
 BLOCKING_CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+# FBP602: where log calls are checked (request-path functions and their helpers, or all).
+LOG_SCOPES = ("request-path", "all")
 
 
 class OptionError(ValueError):
@@ -25,6 +27,7 @@ class Settings:
     blocking_calls: tuple[tuple[str, str], ...] = ()
     secret_names: re.Pattern[str] | None = None
     base_models: frozenset[str] = frozenset()
+    log_scope: str = "request-path"
     # Codes this run's select/ignore settings never report: their rules need not run.
     not_reported: frozenset[str] = frozenset()
 
@@ -50,6 +53,10 @@ def add_options(manager: Any) -> None:
     manager.add_option(
         "--fbp-base-model", default="", parse_from_config=True, comma_separated_list=True,
         help="FBP304: the project's own model base class(es), dotted names.")
+    manager.add_option(
+        "--fbp-log-scope", default="request-path", parse_from_config=True,
+        help="FBP602: check log calls on the request path only (request-path, the "
+             "default) or every log call outside tests (all).")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -103,6 +110,14 @@ def _secret_names(value: Any) -> re.Pattern[str] | None:
             from None
 
 
+def _log_scope(value: Any) -> str:
+    scope = str(value or "request-path").strip().lower()
+    if scope not in LOG_SCOPES:
+        raise OptionError(f"--fbp-log-scope: expected one of {', '.join(LOG_SCOPES)}, "
+                          f"got {value!r}")
+    return scope
+
+
 def from_namespace(options: argparse.Namespace | Any) -> Settings:
     """Parse flake8's option namespace; raise OptionError on a bad value."""
     return Settings(
@@ -112,6 +127,7 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
         blocking_calls=_blocking_calls(getattr(options, "fbp_blocking_calls", "")),
         secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
         base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),
+        log_scope=_log_scope(getattr(options, "fbp_log_scope", "request-path")),
         not_reported=codes_not_reported(options),
     )
 

@@ -232,6 +232,25 @@ def test_blocking_calls_option_uses_canonical_names(tmp_path: Path) -> None:
     assert codes(flake8(args, tmp_path)) == ["FBP103"]
 
 
+LOG_OUTSIDE_THE_REQUEST_PATH = """
+    import logging
+
+    log = logging.getLogger(__name__)
+
+
+    def migrate(version):
+        log.info(f"migrating to {version}")
+"""
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_log_scope_from_config_file(tmp_path: Path, config: str) -> None:
+    write_project(tmp_path, {"app.py": LOG_OUTSIDE_THE_REQUEST_PATH})
+    assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == []
+    write_project(tmp_path, {config: "[flake8]\nselect = FBP\nfbp-log-scope = all\n"})
+    assert codes(flake8(["app.py"], tmp_path)) == ["FBP602"]
+
+
 # ----- bad option values -------------------------------------------------------------------
 def assert_one_line_error(result, option: str) -> None:
     assert result.returncode not in (0, 1), (result.returncode, result.stdout, result.stderr)
@@ -250,6 +269,7 @@ def assert_one_line_error(result, option: str) -> None:
     ("--fbp-secret-names", "(unclosed"),
     ("--fbp-heavy-calls", "not-a-name"),
     ("--fbp-base-model", "1bad.Base"),
+    ("--fbp-log-scope", "everywhere"),
 ])
 def test_bad_option_value_is_one_line_error(project: Path, option: str, value: str) -> None:
     assert_one_line_error(flake8([f"{option}={value}", "app"], project), option)

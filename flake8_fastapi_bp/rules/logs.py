@@ -10,9 +10,9 @@ from typing import Iterator
 
 from ..apis.logging_apis import (ALL_METHODS, FIX_BY_LIBRARY, LEVEL_FIRST, LOGGER_RECEIVERS,
                                  MESSAGE_KEYWORDS, MESSAGE_METHODS)
-from ..context import FileContext, Report
-from ..fastapi_model import FastAPIModel
-from ..resolve.module import ModuleInfo
+from ..context import FileContext, Report, is_test_module
+from ..request_path import model_of, request_path_caller, role
+from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.names import Resolver, own_nodes
 from ..summaries import call_graph, location
 
@@ -44,14 +44,6 @@ def prints_on_request_path(ctx: FileContext) -> Iterator[Report]:
                 where = (f"in {helper}() ({location(module)}:{leaf.lineno}), called from "
                          f"{kind} {function.name}()")
                 yield ctx.report("FBP601", call, where=where)
-
-
-def role(model: FastAPIModel, function: ast.AST) -> str | None:
-    """endpoint, dependency, middleware, exception handler, background task, or None."""
-    kind = model.kind(function)
-    if kind is None and model.is_background_task(function):
-        kind = "background task"
-    return kind
 
 
 def is_builtin_print(resolver: Resolver, module: ModuleInfo, call: ast.Call) -> bool:
@@ -100,17 +92,19 @@ def _is_request_path_elsewhere(ctx: FileContext, module: ModuleInfo, leaf: ast.C
     function = module.enclosing_function(leaf)
     if function is None:
         return False
-    if module is ctx.module:
-        return role(ctx.fastapi, function) is not None
-    key = ("FBP601:fastapi-model", 0)  # one model per other module, built on demand
-    if key not in module.cache:
-        module.cache[key] = FastAPIModel(module, ctx.resolver, ctx.project)
-    return role(module.cache[key], function) is not None  # type: ignore[arg-type]
+    model = ctx.fastapi if module is ctx.module \
+        else model_of(module, ctx.resolver, ctx.project)
+    return role(model, function) is not None
 
 
 # ----- FBP602 ----------------------------------------------------------------------------
 def interpolated_log_messages(ctx: FileContext) -> Iterator[Report]:
-    """FBP602: a logger call whose message is built with an f-string, %, .format() or +."""
+    """FBP602: a logger call whose message is built with an f-string, %, .format() or +,
+    where the line runs on the request path (or anywhere outside tests, with
+    ``--fbp-log-scope=all``)."""
+    if is_test_module(ctx):
+        return
+    scope = LogScope(ctx)
     for call in ctx.module.calls:
         func = call.func
         if not isinstance(func, ast.Attribute) or func.attr not in ALL_METHODS:
@@ -122,8 +116,47 @@ def interpolated_log_messages(ctx: FileContext) -> Iterator[Report]:
         if how is None:
             continue
         library = logger_library(ctx.callee(call))
-        if library is not None:
-            yield ctx.report("FBP602", call, how=how, fix=FIX_BY_LIBRARY[library])
+        if library is None:
+            continue
+        where = scope.where(call)
+        if where is not None:
+            yield ctx.report("FBP602", call, how=how, where=where, fix=FIX_BY_LIBRARY[library])
+
+
+class LogScope:
+    """Where FBP602 looks: by default the functions that run on the request path (a
+    FastAPI role, or a project helper one of them calls directly); each function asked
+    once per file."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.everywhere = ctx.settings.log_scope == "all"
+        self._answers: dict[FunctionNode | None, str | None] = {}
+
+    def where(self, call: ast.Call) -> str | None:
+        """`` in endpoint f()``-like text for the message ("" when every log call is
+        checked), or None when the call is out of scope."""
+        if self.everywhere:
+            return ""
+        function = self.ctx.function_of(call)
+        if function not in self._answers:
+            self._answers[function] = self._where(function)
+        return self._answers[function]
+
+    def _where(self, function: FunctionNode | None) -> str | None:
+        if function is None:
+            return None
+        kind = role(self.ctx.fastapi, function)
+        if kind is not None:
+            return f" in {kind} {function.name}()"
+        caller = request_path_caller(self.ctx.resolver, self.ctx.project, self.ctx.module,
+                                     function)
+        if caller is None:
+            return None
+        owner = self.ctx.module.parents.get(function)
+        name = f"{owner.name}.{function.name}" if isinstance(owner, ast.ClassDef) \
+            else function.name
+        return f" in {name}(), called from {caller.text()}"
 
 
 def logger_library(callee: str | None) -> str | None:

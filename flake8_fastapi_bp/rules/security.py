@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 from typing import Iterator
 
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _written_name
 from ..apis import secrets
-from ..context import FileContext, Report, display_name
+from ..context import FileContext, Report, display_name, is_test_module
 from ..resolve.module import FUNCTION_TYPES
-from ..resolve.project import has_file
 
 CODES = ("FBP501", "FBP502", "FBP503", "FBP504", "FBP505")
 
@@ -32,13 +30,6 @@ DOC_PAGES = (("docs_url", "Swagger UI"), ("redoc_url", "ReDoc"))
 PROBE_ORIGINS = ("https://fbp-probe.invalid", "http://fbp-probe.invalid:8080")
 DEBUG_EFFECT = "sends tracebacks and local details to any client whose request fails"
 RELOAD_EFFECT = "runs a file-watching reloader instead of production workers"
-# pytest's own file names, and modules of a test package (``app/testing/factories.py``,
-# ``pkg/tests/helpers.py``: a directory with ``__init__.py``; a bare ``tests/`` folder
-# holds test_*.py files anyway). Apps, settings and credentials there never reach
-# production, so FBP501-FBP504 stay quiet; a server started on import (FBP505) hangs the
-# tests too.
-TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
-TEST_PACKAGES = frozenset({"test", "tests", "testing"})
 # Where an application is created: ``app = FastAPI(...)``, ``return FastAPI(...)``.
 APP_BINDINGS = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)
 
@@ -50,25 +41,6 @@ def check(ctx: FileContext) -> Iterator[Report]:
         yield from wildcard_cors_with_credentials(ctx)
         yield from hardcoded_secrets(ctx)
     yield from servers_started_on_import(ctx)
-
-
-def is_test_module(ctx: FileContext) -> bool:
-    path = ctx.module.path
-    if path is None:
-        return False
-    path = Path(path)
-    return TEST_MODULE.match(path.name) is not None or in_test_package(path)
-
-
-def in_test_package(path: Path) -> bool:
-    """Is ``path`` inside a package (up its chain of ``__init__.py`` directories) named
-    test, tests or testing?"""
-    directory = path.parent
-    while has_file(directory, "__init__.py") and directory.parent != directory:
-        if directory.name in TEST_PACKAGES:
-            return True
-        directory = directory.parent
-    return False
 
 
 # ----- FBP501 ----------------------------------------------------------------------------

@@ -1,0 +1,112 @@
+"""Which functions run on the request path: a FastAPI role (endpoint, dependency,
+middleware, exception handler, background task) or a project helper such a function calls
+directly, found from the helper's side.
+
+A helper's callers may live in any module: the project text index names the files of
+the project where FastAPI roles can live that call a function of that name
+(``ProjectReferences.files_calling``); only those are read, and only their role functions'
+calls of that name are resolved.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from .fastapi_model import FastAPIModel, project_references
+from .resolve.module import FunctionNode, ModuleInfo
+from .resolve.names import Definition, Resolver, own_nodes
+from .resolve.project import Project
+from .summaries import location
+
+# Files read to find one helper's request-path caller: a helper called from more files
+# than this (``get``, ``run``) is left unknown rather than read the project for it.
+MAX_CALLER_FILES = 40
+_MODEL_KEY = ("request-path:fastapi-model", 0)
+_ROLE_CALLS_KEY = ("request-path:role-calls", 0)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A request-path function that calls the helper: ``endpoint get_item()``."""
+    kind: str
+    name: str
+    module: ModuleInfo
+    line: int
+
+    def text(self) -> str:
+        return f"{self.kind} {self.name}() ({location(self.module)}:{self.line})"
+
+
+def role(model: FastAPIModel, function: ast.AST) -> str | None:
+    """endpoint, dependency, middleware, exception handler, background task, or None."""
+    kind = model.kind(function)
+    if kind is None and model.is_background_task(function):
+        kind = "background task"
+    return kind
+
+
+def model_of(module: ModuleInfo, resolver: Resolver, project: Project) -> FastAPIModel:
+    """The FastAPI model of any project module, built once per module index."""
+    if _MODEL_KEY not in module.cache:
+        module.cache[_MODEL_KEY] = FastAPIModel(module, resolver, project)
+    return module.cache[_MODEL_KEY]  # type: ignore[return-value]
+
+
+def request_path_caller(resolver: Resolver, project: Project, module: ModuleInfo,
+                        function: FunctionNode) -> Caller | None:
+    """A role function of the project that calls ``function`` (a top-level def or a
+    method) directly; None when none is found."""
+    if not isinstance(module.parents.get(function), (ast.Module, ast.ClassDef)):
+        return None  # a nested def runs when its enclosing function calls it
+    target = Definition(module, function, project).key
+    for caller_module in _caller_modules(project, module, function.name):
+        model = model_of(caller_module, resolver, project)
+        for call, caller, kind in _role_calls(caller_module, model).get(function.name, ()):
+            found = resolver.definition(caller_module, call)
+            if found is not None and found.key == target:
+                return Caller(kind, caller.name, caller_module, call.lineno)
+    return None
+
+
+def _caller_modules(project: Project, module: ModuleInfo, name: str) -> list[ModuleInfo]:
+    """The helper's own module, then the other files that may call it from a role."""
+    found = [module]
+    paths = project_references(project).files_calling(project, name)
+    if len(paths) > MAX_CALLER_FILES:
+        return found
+    for path in paths:
+        if path != module.path:
+            other = project.module_at(path)
+            if other is not None:
+                found.append(other)
+    return found
+
+
+def _role_calls(module: ModuleInfo,
+                model: FastAPIModel) -> dict[str, list[tuple[ast.Call, FunctionNode, str]]]:
+    """Calls written in the module's role functions, by the name they call (the last
+    part of ``a.b.name(...)``), kept with the module index."""
+    if _ROLE_CALLS_KEY not in module.cache:
+        by_name: dict[str, list[tuple[ast.Call, FunctionNode, str]]] = {}
+        for function in module.functions:
+            kind = role(model, function)
+            if kind is None:
+                continue
+            for node in own_nodes(function):
+                if isinstance(node, ast.Call):
+                    name = _called_name(node.func)
+                    if name is not None:
+                        by_name.setdefault(name, []).append((node, function, kind))
+        for calls in by_name.values():
+            calls.sort(key=lambda found: (found[0].lineno, found[0].col_offset))
+        module.cache[_ROLE_CALLS_KEY] = by_name
+    return module.cache[_ROLE_CALLS_KEY]  # type: ignore[return-value]
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
