@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .apis.types import ENUM_TYPES
-from .fastapi_model import FastAPIModel
+from .fastapi_model import FastAPIModel, model_of
 from .messages import message
 from .resolve.module import FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver
@@ -35,7 +35,7 @@ class FileContext:
 
     @cached_property
     def fastapi(self) -> FastAPIModel:
-        return FastAPIModel(self.module, self.resolver, self.project)
+        return model_of(self.module, self.resolver, self.project)
 
     def report(self, code: str, node: ast.AST, **fields: object) -> Report:
         line = getattr(node, "lineno", 1)

@@ -339,6 +339,17 @@ class FastAPIModel:
         return project_references(self.project).refers_to(kind, function.name, self.module)
 
 
+_MODEL_KEY = ("fastapi-model", 0)
+
+
+def model_of(module: ModuleInfo, resolver: Resolver, project: Project) -> FastAPIModel:
+    """The FastAPI model of a project module, built once per module index (the checked
+    file's and those of other modules rules ask about)."""
+    if _MODEL_KEY not in module.cache:
+        module.cache[_MODEL_KEY] = FastAPIModel(module, resolver, project)
+    return module.cache[_MODEL_KEY]  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class _Reference:
     """One file that names a function inside ``Depends(...)`` (or as a task/lifespan)."""

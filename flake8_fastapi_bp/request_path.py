@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from .fastapi_model import FastAPIModel, project_references
-from .resolve.module import FunctionNode, ModuleInfo
+from .fastapi_model import FastAPIModel, model_of, project_references
+from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver, own_nodes
 from .resolve.project import Project
 from .summaries import location
@@ -22,7 +22,6 @@ from .summaries import location
 # Files read to find one helper's request-path caller: a helper called from more files
 # than this (``get``, ``run``) is left unknown rather than read the project for it.
 MAX_CALLER_FILES = 40
-_MODEL_KEY = ("request-path:fastapi-model", 0)
 _ROLE_CALLS_KEY = ("request-path:role-calls", 0)
 
 
@@ -46,19 +45,15 @@ def role(model: FastAPIModel, function: ast.AST) -> str | None:
     return kind
 
 
-def model_of(module: ModuleInfo, resolver: Resolver, project: Project) -> FastAPIModel:
-    """The FastAPI model of any project module, built once per module index."""
-    if _MODEL_KEY not in module.cache:
-        module.cache[_MODEL_KEY] = FastAPIModel(module, resolver, project)
-    return module.cache[_MODEL_KEY]  # type: ignore[return-value]
-
-
 def request_path_caller(resolver: Resolver, project: Project, module: ModuleInfo,
                         function: FunctionNode) -> Caller | None:
     """A role function of the project that calls ``function`` (a top-level def or a
     method) directly; None when none is found."""
-    if not isinstance(module.parents.get(function), (ast.Module, ast.ClassDef)):
-        return None  # a nested def runs when its enclosing function calls it
+    parent = module.parents.get(function)
+    if isinstance(parent, FUNCTION_TYPES):
+        return _enclosing_role(resolver, project, module, function, parent)
+    if not isinstance(parent, (ast.Module, ast.ClassDef)):
+        return None
     target = Definition(module, function, project).key
     for caller_module in _caller_modules(project, module, function.name):
         model = model_of(caller_module, resolver, project)
@@ -66,6 +61,19 @@ def request_path_caller(resolver: Resolver, project: Project, module: ModuleInfo
             found = resolver.definition(caller_module, call)
             if found is not None and found.key == target:
                 return Caller(kind, caller.name, caller_module, call.lineno)
+    return None
+
+
+def _enclosing_role(resolver: Resolver, project: Project, module: ModuleInfo,
+                    function: FunctionNode, parent: FunctionNode) -> Caller | None:
+    """A nested def that its enclosing role function calls (``await _process()``)."""
+    kind = role(model_of(module, resolver, project), parent)
+    if kind is None:
+        return None
+    for node in own_nodes(parent):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == function.name:
+            return Caller(kind, parent.name, module, node.lineno)
     return None
 
 

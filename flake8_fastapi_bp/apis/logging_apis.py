@@ -29,6 +29,13 @@ MESSAGE_METHODS: dict[str, frozenset[str]] = {
     "loguru": LEVEL_METHODS | {"log", "trace", "success"},
 }
 LEVEL_FIRST = frozenset({"log", "alog"})
+# Levels a production service runs with off: their lines reach no log platform.
+QUIET_METHODS = frozenset({"debug", "adebug", "trace"})
+QUIET_LEVELS = frozenset({"DEBUG", "TRACE"})
+# What an exception handler's message may add besides the caught exception itself and
+# still say only "this error happened": ``str(e)``, ``type(e).__name__``,
+# ``traceback.format_exc()``.
+EXCEPTION_TEXT_NAMES = frozenset({"str", "repr", "type", "traceback"})
 MESSAGE_KEYWORDS = ("msg", "event")
 
 # Cheap pre-filter on the written attribute name before asking the resolver.

@@ -8,10 +8,12 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..apis.logging_apis import (ALL_METHODS, FIX_BY_LIBRARY, LEVEL_FIRST, LOGGER_RECEIVERS,
-                                 MESSAGE_KEYWORDS, MESSAGE_METHODS)
+from ..apis.logging_apis import (ALL_METHODS, EXCEPTION_TEXT_NAMES, FIX_BY_LIBRARY,
+                                 LEVEL_FIRST, LOGGER_RECEIVERS, MESSAGE_KEYWORDS,
+                                 MESSAGE_METHODS, QUIET_LEVELS, QUIET_METHODS)
 from ..context import FileContext, Report, is_test_module
-from ..request_path import model_of, request_path_caller, role
+from ..fastapi_model import model_of
+from ..request_path import request_path_caller, role
 from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.names import Resolver, own_nodes
 from ..summaries import call_graph, location
@@ -92,9 +94,7 @@ def _is_request_path_elsewhere(ctx: FileContext, module: ModuleInfo, leaf: ast.C
     function = module.enclosing_function(leaf)
     if function is None:
         return False
-    model = ctx.fastapi if module is ctx.module \
-        else model_of(module, ctx.resolver, ctx.project)
-    return role(model, function) is not None
+    return role(model_of(module, ctx.resolver, ctx.project), function) is not None
 
 
 # ----- FBP602 ----------------------------------------------------------------------------
@@ -110,10 +110,10 @@ def interpolated_log_messages(ctx: FileContext) -> Iterator[Report]:
         if not isinstance(func, ast.Attribute) or func.attr not in ALL_METHODS:
             continue
         message = _message_argument(call, func.attr)
-        if message is None or isinstance(message, ast.Constant):
+        if message is None or isinstance(message, ast.Constant) or at_quiet_level(call, func.attr):
             continue
         how = interpolation(ctx, message)
-        if how is None:
+        if how is None or only_the_caught_exception(ctx, call, message):
             continue
         library = logger_library(ctx.callee(call))
         if library is None:
@@ -157,6 +157,63 @@ class LogScope:
         name = f"{owner.name}.{function.name}" if isinstance(owner, ast.ClassDef) \
             else function.name
         return f" in {name}(), called from {caller.text()}"
+
+
+def at_quiet_level(call: ast.Call, method: str) -> bool:
+    """``log.debug(...)``, ``log.log(logging.DEBUG, ...)``: a level production runs with
+    off, so no log platform groups its lines."""
+    if method in QUIET_METHODS:
+        return True
+    if method in LEVEL_FIRST and call.args:
+        level = call.args[0]
+        written = level.attr if isinstance(level, ast.Attribute) else \
+            level.value if isinstance(level, ast.Constant) else None
+        return isinstance(written, str) and written.upper() in QUIET_LEVELS
+    return False
+
+
+def only_the_caught_exception(ctx: FileContext, call: ast.Call, message: ast.expr) -> bool:
+    """In ``except E as e:``, a message whose run-time parts are only ``e`` (``str(e)``,
+    ``traceback.format_exc()``...): it names the error and nothing of the request, the
+    common and harmless form of an error line."""
+    handler = _enclosing_handler(ctx, call)
+    if handler is None or handler.name is None:
+        return False
+    allowed = EXCEPTION_TEXT_NAMES | {handler.name}
+    return all(name.id in allowed for part in _run_time_parts(ctx, message)
+               for name in ast.walk(part) if isinstance(name, ast.Name))
+
+
+def _enclosing_handler(ctx: FileContext, call: ast.Call) -> ast.ExceptHandler | None:
+    """The ``except`` clause around ``call`` within its own function."""
+    for ancestor in ctx.module.ancestors(call):
+        if isinstance(ancestor, ast.ExceptHandler):
+            return ancestor
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                 ast.ClassDef)):
+            return None
+    return None
+
+
+def _run_time_parts(ctx: FileContext, message: ast.expr) -> Iterator[ast.expr]:
+    """The expressions that put run-time values into the message."""
+    if isinstance(message, ast.JoinedStr):
+        parts: list[ast.expr] = [part.value for part in message.values
+                                 if isinstance(part, ast.FormattedValue)]
+    elif isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod):
+        right = message.right
+        parts = list(right.elts) if isinstance(right, ast.Tuple) else [right]
+    elif isinstance(message, ast.BinOp):
+        parts = list(_added(message))
+    elif isinstance(message, ast.Call):
+        parts = [*message.args, *(k.value for k in message.keywords)]
+    else:
+        parts = [message]
+    for part in parts:
+        if isinstance(part, ast.JoinedStr):
+            yield from _run_time_parts(ctx, part)
+        elif not _is_constant(ctx, part):
+            yield part
 
 
 def logger_library(callee: str | None) -> str | None:
