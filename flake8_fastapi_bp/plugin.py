@@ -106,12 +106,18 @@ class Plugin:
         valid = [report for report in found if _well_formed(report)]
         if len(valid) < len(found) and failure is None:
             failure = TypeError("a rule made a malformed report")
-        reports = sorted(set(valid))
+        reports = sorted({report for report in valid if self._turned_on(report)})
         if failure is not None:
             reports.insert(0, _internal_error(failure))
         else:
             freeze_what_the_plugin_made()
         return reports
+
+    def _turned_on(self, report: Report) -> bool:
+        """Default-off codes reach flake8 only when the user named them (flake8's own
+        default ignore list is lost to a user ``ignore =`` and beaten by ``--select``)."""
+        code = report.text[:6]
+        return code not in DEFAULT_OFF or code in self.settings.enabled_default_off
 
     def _module_budget(self) -> int:
         """The kept-module budget while this file is checked (a large file makes room)."""
@@ -124,7 +130,8 @@ class Plugin:
         collect_between_files(unfreeze=released)
         path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
-        project, module = module_for_file(path, self.tree, self.lines, register=True)
+        project, module = module_for_file(path, self.tree, self.lines, register=True,
+                                          import_roots=self.settings.import_roots)
         return FileContext(module, project, resolver_for(project), self.settings)
 
 

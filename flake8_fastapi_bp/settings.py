@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .apis.types import canonical
-from .messages import RULES
+from .messages import DEFAULT_OFF, RULES
 
 BLOCKING_CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -30,6 +32,12 @@ class Settings:
     log_scope: str = "request-path"
     # Codes this run's select/ignore settings never report: their rules need not run.
     not_reported: frozenset[str] = frozenset()
+    # Where a project without a project file is imported from: the working directory
+    # and the directories named on the command line.
+    import_roots: tuple[Path, ...] = ()
+    # Default-off codes the user turned on by naming them in full in select or
+    # extend-select (all of them for settings built by hand, as in tests).
+    enabled_default_off: frozenset[str] = frozenset(DEFAULT_OFF)
 
     def wants(self, *codes: str) -> bool:
         """Is any of ``codes`` reported in this run?"""
@@ -120,6 +128,7 @@ def _log_scope(value: Any) -> str:
 
 def from_namespace(options: argparse.Namespace | Any) -> Settings:
     """Parse flake8's option namespace; raise OptionError on a bad value."""
+    enabled = default_off_named(options)
     return Settings(
         call_depth=_call_depth(getattr(options, "fbp_call_depth", 3)),
         heavy_calls=frozenset(canonical(name) for name in _dotted_names(
@@ -128,8 +137,30 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
         secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
         base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),
         log_scope=_log_scope(getattr(options, "fbp_log_scope", "request-path")),
-        not_reported=codes_not_reported(options),
+        not_reported=codes_not_reported(options) | (frozenset(DEFAULT_OFF) - enabled),
+        enabled_default_off=enabled,
+        import_roots=import_roots(options),
     )
+
+
+def import_roots(options: argparse.Namespace | Any) -> tuple[Path, ...]:
+    """The working directory, each directory named on the command line and the one
+    above it (``flake8 demo/app``: ``app`` is imported from ``demo``)."""
+    named = [Path(name).absolute() for name in getattr(options, "filenames", None) or ()
+             if isinstance(name, str) and name != "-" and os.path.isdir(name)]
+    return tuple(dict.fromkeys([Path.cwd(), *named, *(path.parent for path in named)]))
+
+
+def default_off_named(options: argparse.Namespace | Any) -> frozenset[str]:
+    """The default-off codes named in full by ``select``/``extend-select``: the one
+    setting that turns them on. A prefix (``--select=FBP``) or a user ``ignore`` list,
+    which replaces flake8's default one, leaves them off. Options without flake8's
+    selection attributes (built by hand) turn every code on."""
+    if not hasattr(options, "select") and not hasattr(options, "extend_select"):
+        return frozenset(DEFAULT_OFF)
+    named = {code.strip().upper() for option in ("select", "extend_select")
+             for code in (getattr(options, option, None) or ()) if isinstance(code, str)}
+    return frozenset(DEFAULT_OFF) & named
 
 
 def codes_not_reported(options: argparse.Namespace | Any) -> frozenset[str]:

@@ -79,15 +79,31 @@ def test_default_off_code_is_silent_until_selected(project: Path, code: str) -> 
     assert codes(flake8(["--extend-select", code, *args], project, faults=faults)) == [
         code, "FBP101"]
     assert codes(flake8(["--select", code, *args], project, faults=faults)) == [code]
-    # flake8 lets an explicit --select prefix beat a default ignore: FBP means all of them.
-    assert codes(flake8(["--select", "FBP", *args], project, faults=faults)) == [
-        code, "FBP101"]
+    # A prefix selects the default set: FBP means the plugin, not its default-off codes.
+    assert codes(flake8(["--select", "FBP", *args], project, faults=faults)) == ["FBP101"]
+    assert codes(flake8(["--select", "FBP,E999", *args], project, faults=faults)) == [
+        "FBP101"]
+
+
+@pytest.mark.parametrize("config", ["[flake8]\nignore = E501\n",
+                                    "[flake8]\nextend-ignore = E501\n",
+                                    "[flake8]\nignore = E501\nselect = FBP,E,W,F\n"])
+def test_user_ignore_list_leaves_default_off_codes_off(project: Path, config: str) -> None:
+    """A user ``ignore =`` replaces flake8's default ignore list (where default-off codes
+    are registered): they must stay off all the same, until named in extend-select."""
+    (project / "setup.cfg").write_text(config, encoding="utf-8")
+    faults = {"report": [[code, 1] for code in DEFAULT_OFF]}
+    assert codes(flake8(["app/routes.py"], project, faults=faults)) == ["FBP101"]
+    (project / "setup.cfg").write_text(config + f"extend-select = {DEFAULT_OFF[0]}\n",
+                                       encoding="utf-8")
+    assert codes(flake8(["app/routes.py"], project, faults=faults)) == [DEFAULT_OFF[0],
+                                                                        "FBP101"]
 
 
 def test_readme_command_runs_the_default_set(project: Path) -> None:
     """The README's first command: every default-on FBP code, no default-off one."""
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"`pip install flake8-fastapi-bp && flake8 ([^`]*) path/to/your/project`",
+    command = re.search(r"`pip install \. && flake8 ([^`]*) path/to/your/project`",
                         "\n".join(readme.splitlines()[:4]))
     assert command, "the README must open with the install-and-run command"
     faults = {"report": [[code, 1] for code in DEFAULT_OFF]}
@@ -249,6 +265,35 @@ def test_log_scope_from_config_file(tmp_path: Path, config: str) -> None:
     assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == []
     write_project(tmp_path, {config: "[flake8]\nselect = FBP\nfbp-log-scope = all\n"})
     assert codes(flake8(["app.py"], tmp_path)) == ["FBP602"]
+
+
+NAMESPACE_PROJECT = {
+    "app/rates.py": """
+        import requests
+
+
+        def fetch_rate(currency):
+            return requests.get(currency, timeout=5)
+    """,
+    "app/routes.py": """
+        from app.rates import fetch_rate
+
+
+        async def price(currency):
+            return fetch_rate(currency)
+    """,
+}
+
+
+@pytest.mark.parametrize("cwd,target", [(".", "app"), (".", "."), ("..", "demo/app"),
+                                        ("..", "demo")])
+def test_namespace_packages_without_a_project_file(tmp_path: Path, cwd: str,
+                                                   target: str) -> None:
+    """No ``__init__.py``, no project file: ``app`` is imported, as Python does, from the
+    working directory or from a directory named on the command line."""
+    demo = write_project(tmp_path / "demo", NAMESPACE_PROJECT, marker=None)
+    result = flake8(["--select", "FBP", target], (demo / cwd).resolve())
+    assert codes(result) == ["FBP107"], (result.stdout, result.stderr)
 
 
 # ----- bad option values -------------------------------------------------------------------

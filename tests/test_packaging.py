@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cli_runner import codes_by_line, write_project
+from test_readme import readme_example
 from flake8_fastapi_bp import __version__
 
 pytestmark = pytest.mark.slow
@@ -111,3 +112,15 @@ def test_wheel_and_sdist_install_and_run_in_a_fresh_venv(
         checked = subprocess.run([python, "-m", "flake8", "--select", "FBP", "app.py"],
                                  cwd=project, capture_output=True, text=True, timeout=120)
         assert codes_by_line(checked.stdout) == [("app.py", 5, "FBP101")], checked.stderr
+        if dist == dists["wheel"]:
+            assert_readme_example_runs(venv, tmp_path / "readme")
+
+
+def assert_readme_example_runs(venv: Path, where: Path) -> None:
+    """The README's example files exactly as printed (no ``__init__.py``), its command
+    with the installed plugin: the output it shows."""
+    files, command, shown = readme_example()
+    example = write_project(where, files, marker=None)
+    result = subprocess.run([str(venv / "bin" / command[0]), *command[1:]], cwd=example,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.splitlines() == shown, result.stderr

@@ -473,21 +473,34 @@ def release_modules(budget: int | None = None, new_file: bool = True) -> bool:
     return True
 
 
-def project_for(path: Path) -> Project:
+def project_for(path: Path, import_roots: tuple[Path, ...] = ()) -> Project:
     """The project a file belongs to; one Project object per set of roots per process.
 
     A file inside a regular package does not add its own directory: Python 3 has no
-    implicit relative imports, and every module of a package then shares one Project."""
+    implicit relative imports, and every module of a package then shares one Project.
+    Without a project file, ``import_roots`` (the working directory and the directories
+    named on the command line) stand for the project root: Python imports folders
+    without ``__init__.py`` from there as namespace packages (``from app.rates import``)."""
     path = path.absolute()
     package_root = _package_root(path)
     marker = _marker_root(path.parent)
     roots: list[Path] = [package_root]
     if marker is not None:
         roots += [marker / "src", marker]
+    else:
+        holding = _enclosing_import_roots(path, import_roots)
+        roots += holding
+        marker = next((root for root in holding if root != package_root), None)
     unique = tuple(dict.fromkeys(r for r in roots if r.is_dir()))
     if unique not in _PROJECTS:
         _PROJECTS[unique] = Project(unique, marker or package_root)
     return _PROJECTS[unique]
+
+
+def _enclosing_import_roots(path: Path, import_roots: tuple[Path, ...]) -> list[Path]:
+    """The ``import_roots`` that hold ``path``, deepest first."""
+    holding = {root.absolute() for root in import_roots} & set(path.parents)
+    return sorted(holding, key=lambda root: -len(root.parts))
 
 
 def forget_projects() -> None:
@@ -505,13 +518,14 @@ def forget_projects() -> None:
 
 
 def module_for_file(path: Path, tree: ast.Module, lines: list[str] | None,
-                    register: bool) -> tuple[Project, ModuleInfo]:
+                    register: bool,
+                    import_roots: tuple[Path, ...] = ()) -> tuple[Project, ModuleInfo]:
     """Index the checked file; ``register`` shares it with cross-module lookups.
 
     When another module already made the project parse this very text, the checked file
     is that same ModuleInfo: one index per file, whichever is reached first."""
     path = path.absolute()
-    project = project_for(path)
+    project = project_for(path, import_roots)
     known = project.checked_module(path, tree, lines)
     if known is not None:
         if isinstance(known, OutlineModule):
