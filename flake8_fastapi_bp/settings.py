@@ -50,16 +50,16 @@ def add_options(manager: Any) -> None:
         help="FBP107: how many project functions deep to follow sync calls "
              "(0 turns FBP107 off; default 3).")
     manager.add_option(
-        "--fbp-heavy-calls", default="", parse_from_config=True, comma_separated_list=True,
+        "--fbp-heavy-calls", default="", parse_from_config=True,
         help="FBP201/FBP202: extra CPU-heavy calls, dotted names: pkg.mod.func,...")
     manager.add_option(
-        "--fbp-blocking-calls", default="", parse_from_config=True, comma_separated_list=True,
+        "--fbp-blocking-calls", default="", parse_from_config=True,
         help="FBP101-FBP106: extra blocking calls as pkg.mod.func=FBP10x,...")
     manager.add_option(
         "--fbp-secret-names", default="", parse_from_config=True,
         help="FBP502: extra regular expression of secret-like names.")
     manager.add_option(
-        "--fbp-base-model", default="", parse_from_config=True, comma_separated_list=True,
+        "--fbp-base-model", default="", parse_from_config=True,
         help="FBP304: the project's own model base class(es), dotted names.")
     manager.add_option(
         "--fbp-log-scope", default="request-path", parse_from_config=True,
@@ -68,10 +68,13 @@ def add_options(manager: Any) -> None:
 
 
 def _as_list(value: Any) -> list[str]:
+    """Entries separated by commas or line breaks (config files), read here rather than
+    by flake8's list parsing, which also splits at spaces: ``not a name`` must be one
+    malformed entry, not three names."""
     if value is None:
         return []
     if isinstance(value, str):
-        value = value.split(",")
+        value = re.split(r"[,\n]", value)
     return [item.strip() for item in value if item and item.strip()]
 
 

@@ -180,6 +180,26 @@ def test_noqa(tmp_path: Path) -> None:
         (7, "FBP101"), (9, "FBP101")]
 
 
+def test_noqa_on_the_message_line_of_a_multi_line_log_call(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": """
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def job(user_id):
+            log.warning(
+                f"user {user_id} gone",  # noqa: FBP602
+            )
+            log.warning(
+                f"user {user_id} back",
+            )
+    """})
+    result = flake8(["--select", "FBP", "--fbp-log-scope=all", "app.py"], tmp_path)
+    assert [(line, code) for _, line, code in codes_by_line(result.stdout)] == [
+        (11, "FBP602")]
+
+
 # ----- configuration files -----------------------------------------------------------------
 BLOCKING_BY_OPTION = """
     import mylib
@@ -313,6 +333,9 @@ def assert_one_line_error(result, option: str) -> None:
     ("--fbp-blocking-calls", "my lib.fetch=FBP101"),
     ("--fbp-secret-names", "(unclosed"),
     ("--fbp-heavy-calls", "not-a-name"),
+    ("--fbp-heavy-calls", "not a name"),
+    ("--fbp-base-model", "app.models.Base other base"),
+    ("--fbp-blocking-calls", "mylib.fetch=FBP102 extra"),
     ("--fbp-base-model", "1bad.Base"),
     ("--fbp-log-scope", "everywhere"),
 ])

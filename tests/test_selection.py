@@ -34,8 +34,11 @@ def test_select_and_extend_select_decide_like_flake8(monkeypatch: pytest.MonkeyP
     assert "FBP101" not in only and {"FBP107", "FBP201", "FBP601"} <= only
     extended = not_reported(monkeypatch, "--extend-select=FBP202")
     assert "FBP202" not in extended and "FBP111" in extended
-    everything = not_reported(monkeypatch, "--select=FBP")
-    assert everything == frozenset()
+    # A prefix selects the default set; a default-off code needs its full name.
+    assert not_reported(monkeypatch, "--select=FBP") == frozenset(DEFAULT_OFF)
+    assert not_reported(monkeypatch, "--select=FBP", "--extend-select=FBP303") == \
+        frozenset(DEFAULT_OFF) - {"FBP303"}
+    assert not_reported(monkeypatch, "--ignore=E501") == frozenset(DEFAULT_OFF)
     ignored = not_reported(monkeypatch, "--extend-ignore=FBP2")
     assert {code for code in RULES if code.startswith("FBP2")} <= ignored
 

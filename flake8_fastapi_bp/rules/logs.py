@@ -120,7 +120,9 @@ def interpolated_log_messages(ctx: FileContext) -> Iterator[Report]:
             continue
         where = scope.where(call)
         if where is not None:
-            yield ctx.report("FBP602", call, how=how, where=where, fix=FIX_BY_LIBRARY[library])
+            # On the message's own line when it starts below the call: where its noqa goes.
+            at = message if message.lineno != call.lineno else call
+            yield ctx.report("FBP602", at, how=how, where=where, fix=FIX_BY_LIBRARY[library])
 
 
 class LogScope:
