@@ -8,10 +8,8 @@ import re
 import shlex
 from pathlib import Path
 
-import pytest
 
-from cli_runner import codes_by_line, flake8, write_project
-from flake8_fastapi_bp.rules import FAMILIES
+from cli_runner import flake8, write_project
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
