@@ -8,7 +8,6 @@ import re
 import shlex
 from pathlib import Path
 
-
 from cli_runner import flake8, write_project
 
 ROOT = Path(__file__).parents[1]
