@@ -94,6 +94,31 @@ TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
 TEST_PACKAGES = frozenset({"test", "tests", "testing"})
 
 
+# Documentation and example code (a framework's ``docs_src/``, a project's ``examples/``):
+# apps that are read rather than deployed, often showing a deprecated or open form on
+# purpose. Only folders below the project root count.
+EXAMPLE_FOLDERS = frozenset({"doc", "docs", "docs_src", "example", "examples", "tutorial",
+                             "tutorials"})
+
+
+def never_deployed(ctx: FileContext) -> bool:
+    """A test module or documentation/example code: production settings, log pipelines
+    and deprecations of a deployed service do not apply (FBP402, FBP501-FBP504,
+    FBP601, FBP602)."""
+    return is_test_module(ctx) or is_example_module(ctx)
+
+
+def is_example_module(ctx: FileContext) -> bool:
+    path = ctx.module.path
+    if path is None:
+        return False
+    try:
+        folders = Path(path).relative_to(ctx.project.scan_root).parts[:-1]
+    except ValueError:
+        return False
+    return not EXAMPLE_FOLDERS.isdisjoint(folders)
+
+
 def is_test_module(ctx: FileContext) -> bool:
     """A test module (RULES.md): FBP501-FBP504 and FBP602 do not report there."""
     path = ctx.module.path

@@ -64,7 +64,7 @@ def add_options(manager: Any) -> None:
     manager.add_option(
         "--fbp-log-scope", default="request-path", parse_from_config=True,
         help="FBP602: check log calls on the request path only (request-path, the "
-             "default) or every log call outside tests (all).")
+             "default) or every log call outside tests and example code (all).")
 
 
 def _as_list(value: Any) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Iterator
 from ..apis.logging_apis import (ALL_METHODS, EXCEPTION_TEXT_NAMES, FIX_BY_LIBRARY,
                                  LEVEL_FIRST, LOGGER_RECEIVERS, MESSAGE_KEYWORDS,
                                  MESSAGE_METHODS, QUIET_LEVELS, QUIET_METHODS)
-from ..context import FileContext, Report, is_test_module
+from ..context import FileContext, Report, never_deployed
 from ..fastapi_model import model_of
 from ..request_path import request_path_caller, role
 from ..resolve.module import FunctionNode, ModuleInfo
@@ -23,6 +23,8 @@ STR = "builtins.str"
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
+    if never_deployed(ctx):
+        return
     yield from prints_on_request_path(ctx)
     yield from interpolated_log_messages(ctx)
 
@@ -100,10 +102,7 @@ def _is_request_path_elsewhere(ctx: FileContext, module: ModuleInfo, leaf: ast.C
 # ----- FBP602 ----------------------------------------------------------------------------
 def interpolated_log_messages(ctx: FileContext) -> Iterator[Report]:
     """FBP602: a logger call whose message is built with an f-string, %, .format() or +,
-    where the line runs on the request path (or anywhere outside tests, with
-    ``--fbp-log-scope=all``)."""
-    if is_test_module(ctx):
-        return
+    where the line runs on the request path (or anywhere, with ``--fbp-log-scope=all``)."""
     scope = LogScope(ctx)
     for call in ctx.module.calls:
         func = call.func

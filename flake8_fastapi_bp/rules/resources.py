@@ -13,7 +13,7 @@ from typing import Iterator
 from ..apis.clients import (CACHING_DECORATORS, CLIENT_CONSTRUCTORS, GAPS, HTTPX_TIMEOUT,
                             LIBRARY_ADAPTERS, MOUNT, OUTBOUND_CALLS, REQUESTS_SESSION,
                             SHARED_POOL_KEYWORDS, TIMEOUT_CLIENTS, Timeout)
-from ..context import FileContext, Report, display_name
+from ..context import FileContext, Report, display_name, never_deployed
 from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.names import Resolver
 from ..summaries import Chain, call_graph
@@ -26,7 +26,8 @@ EVENT_KEYWORDS = ("on_startup", "on_shutdown")
 def check(ctx: FileContext) -> Iterator[Report]:
     roles = Roles(ctx)
     yield from clients_per_request(ctx, roles)
-    yield from event_handlers(ctx)
+    if not never_deployed(ctx):
+        yield from event_handlers(ctx)
     yield from calls_without_timeout(ctx, roles)
 
 

@@ -13,7 +13,7 @@ from typing import Iterator
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _written_name
 from ..apis import secrets
-from ..context import FileContext, Report, display_name, is_test_module
+from ..context import FileContext, Report, display_name, never_deployed
 from ..resolve.module import FUNCTION_TYPES
 
 CODES = ("FBP501", "FBP502", "FBP503", "FBP504", "FBP505")
@@ -35,7 +35,7 @@ APP_BINDINGS = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
-    if not is_test_module(ctx):
+    if not never_deployed(ctx):
         yield from exposed_docs(ctx)
         yield from debug_switches(ctx)
         yield from wildcard_cors_with_credentials(ctx)
