@@ -9,6 +9,7 @@ from typing import Iterator
 
 from .apis.types import ENUM_TYPES
 from .fastapi_model import FastAPIModel
+from .loop_model import LoopModel
 from .messages import message
 from .resolve.module import FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver
@@ -34,6 +35,15 @@ class FileContext:
     @cached_property
     def fastapi(self) -> FastAPIModel:
         return FastAPIModel(self.module, self.resolver, self.project)
+
+    @cached_property
+    def loop(self) -> LoopModel:
+        return LoopModel(self.module, self.resolver, self.fastapi, self.project)
+
+    def runs_alone(self, function: FunctionNode) -> bool:
+        """A CLI entry point: an async function on a loop of its own, not the server's
+        (FBP101-FBP107 and FBP201 do not report in its body)."""
+        return self.loop.runs_alone(function)
 
     def report(self, code: str, node: ast.AST, **fields: object) -> Report:
         line = getattr(node, "lineno", 1)

@@ -47,6 +47,7 @@ FRAMEWORK_PARAMETERS = frozenset({
 })
 # Each pattern starts with its keyword and checks the word boundary before it after it
 # (``Depends(?<!\wDepends)``): ``re`` then jumps to the keyword (see module.defined_in_text).
+RUN_REFERENCE = re.compile(r"run(?<!\wrun)(?:_until_complete)?\(\s*(?:[\w.]*\.)?(\w+)\s*[(,)]")
 _CALLED_WITH = r"(?<!\w{0})\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"
 _REFERENCE = {
     "dependency": tuple(re.compile(name + _CALLED_WITH.format(name))
@@ -55,9 +56,12 @@ _REFERENCE = {
                   for name in ("add_task", "BackgroundTask")),
     "lifespan": (re.compile(r"lifespan(?<!\wlifespan)(?:_context)?\s*=\s*(?:[\w.]*\.)?(\w+)\b"
                             r"(?!\s*[(.\[])"),),
+    # ``asyncio.run(main())``, ``anyio.run(main)``, ``loop.run_until_complete(cli.main())``:
+    # a function that may be a CLI entry point (see loop_model).
+    "run": (RUN_REFERENCE,),
 }
 _REFERENCE_HINTS = {"dependency": ("Depends", "Security"), "task": ("ask(",),
-                    "lifespan": ("lifespan",)}
+                    "lifespan": ("lifespan",), "run": ("run",)}
 CONSTRUCTOR_NAMES = frozenset({"FastAPI", "Starlette", "APIRouter", "Router"})
 
 
@@ -107,6 +111,12 @@ class FastAPIModel:
 
     def is_background_task(self, function: ast.AST) -> bool:
         return function in self._roles.tasks or self._referenced_elsewhere(function, "task")
+
+    def serves(self, function: ast.AST) -> bool:
+        """Has the function any role in the app (endpoint, dependency, middleware,
+        exception handler, event handler, lifespan, background task)?"""
+        return self.kind(function) is not None or function in self._roles.event_handlers \
+            or self.is_background_task(function) or self.is_lifespan(function)
 
     def is_lifespan(self, function: ast.AST) -> bool:
         """Passed as ``lifespan=`` here, or by name in another module of the project."""
@@ -371,20 +381,33 @@ class ProjectReferences:
     # still be defined, so the name pre-filters above must let every call through.
     complete: bool = True
 
-    def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
+    # Other uses (not runs, not imports) of the names of async functions that some file
+    # runs with ``asyncio.run``...: filled on the first question (``uses_besides_runs``).
+    other_uses: dict[str, list[_Reference]] | None = None
+
+    def refers_to(self, kind: str, name: str, module: ModuleInfo,
+                  elsewhere: bool = False) -> bool:
         """A reference counts for ``module``'s function when it is in that module, or in a
         file without its own ``def <name>`` that either imports from the module or can
         only mean this function (the name is defined once in the project). So a pytest
         fixture ``get_client`` is not a dependency because another test module defines
-        and depends on its own ``get_client``."""
+        and depends on its own ``get_client``. ``elsewhere``: only other files count."""
+        return any(self._counts_for(reference, name, module, elsewhere)
+                   for reference in self.by_kind[kind].get(name, ()))
+
+    def used_elsewhere(self, name: str, module: ModuleInfo) -> bool:
+        """Does another file use ``module``'s top-level ``name`` other than by running it
+        (``asyncio.run(name())``) or importing it? Only asked after ``uses_besides_runs``."""
+        return any(self._counts_for(reference, name, module, True)
+                   for reference in (self.other_uses or {}).get(name, ()))
+
+    def _counts_for(self, reference: _Reference, name: str, module: ModuleInfo,
+                    elsewhere: bool) -> bool:
         stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
+        if module.path is not None and reference.path == module.path:
+            return not elsewhere
         unique = self.definitions.get(name, 0) <= 1
-        for reference in self.by_kind[kind].get(name, ()):
-            if module.path is not None and reference.path == module.path:
-                return True
-            if not reference.defines and (unique or stem in reference.import_words):
-                return True
-        return False
+        return not reference.defines and (unique or stem in reference.import_words)
 
 
 _REFERENCES: dict[Path, ProjectReferences] = {}
@@ -414,6 +437,45 @@ def project_references(project: Project) -> ProjectReferences:
         found.complete = project.scan_complete
         _REFERENCES[key] = found
     return _REFERENCES[key]
+
+
+@timed("import-scan")
+def uses_besides_runs(project: Project) -> ProjectReferences:
+    """The project references with ``other_uses`` filled: a second text pass, made once
+    and only when a question needs it, over the names of async functions that a file
+    runs (``asyncio.run(main())``): every other word-match of such a name, outside import
+    statements and its own ``def``, is a use (comments and strings too: a use too many
+    only keeps a function checked)."""
+    found = project_references(project)
+    if found.other_uses is None:
+        uses: dict[str, list[_Reference]] = {}
+        names = found.by_kind["run"].keys() & found.async_defs
+        if names:
+            word = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+            for path, text in project.texts():
+                if any(name in text for name in names):
+                    _scan_uses(path, text, word, uses)
+        found.other_uses = uses
+    return found
+
+
+def _scan_uses(path: Path, text: str, word: re.Pattern[str],
+               into: dict[str, list[_Reference]]) -> None:
+    runs = {match.start(1) for match in RUN_REFERENCE.finditer(text)}
+    imports = [(found.start(), found.end())
+               for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT)]
+    used: set[str] = set()
+    for match in word.finditer(text):
+        start, name = match.start(), match.group()
+        if name in used or start in runs or text.endswith("def ", 0, start) \
+                or any(begin <= start < end for begin, end in imports):
+            continue
+        used.add(name)
+    if used:
+        defined = set(_TOP_LEVEL_DEF.findall(text))
+        words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
+        for name in used:
+            into.setdefault(name, []).append(_Reference(path, name in defined, words))
 
 
 def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
