@@ -23,6 +23,7 @@ from .resolve.project import Project
 from .syntax import written_name
 
 MAX_GROUP_NESTING = 8  # ``@cli.group()`` of a ``@cli.group()`` ...
+WRAPPER_HELPERS = frozenset({"wraps", "update_wrapper"})
 
 
 class LoopModel:
@@ -157,13 +158,22 @@ def is_cli_decorator(name: str, decorators: frozenset[str]) -> bool:
 def runs_a_parameter(resolver: Resolver, definition: Definition,
                      node: ast.FunctionDef) -> bool:
     """Does the decorator ``node`` (with its nested wrappers) hand one of its parameters
-    to an entry runner: ``asyncio.run(f(*a, **k))``, ``anyio.run(f)``?"""
+    to an entry runner (``asyncio.run(f(*a, **k))``, ``anyio.run(f)``), and use it for
+    nothing else but ``@wraps(f)`` and its attributes? A wrapper that may also return
+    ``f(...)`` to an async caller (run it here only when no loop is running) lets the
+    function run on the caller's loop."""
     parameters = {arg.arg for inner in ast.walk(node) if isinstance(inner, FUNCTION_TYPES)
                   for arg in (*inner.args.posonlyargs, *inner.args.args,
                               *inner.args.kwonlyargs)}
+    run: set[str] = set()
+    accepted: set[ast.Name] = set()
     for call in ast.walk(node):
-        if not isinstance(call, ast.Call) or not call.args \
-                or written_name(call.func) not in ENTRY_RUNNER_NAMES:
+        if not isinstance(call, ast.Call) or not call.args:
+            continue
+        name = written_name(call.func)
+        if name in WRAPPER_HELPERS:  # ``@wraps(f)``: copies its name and docstring
+            accepted.update(a for a in call.args if isinstance(a, ast.Name))
+        if name not in ENTRY_RUNNER_NAMES:
             continue
         first = call.args[0]
         kind = ENTRY_RUNNERS.get(resolver.callee(definition.module, call) or "")
@@ -172,5 +182,9 @@ def runs_a_parameter(resolver: Resolver, definition: Definition,
         elif kind != "function":
             continue
         if isinstance(first, ast.Name) and first.id in parameters:
-            return True
-    return False
+            run.add(first.id)
+            accepted.add(first)
+    return bool(run) and all(use in accepted or isinstance(parent, ast.Attribute)
+                             for parent in ast.walk(node)
+                             for use in ast.iter_child_nodes(parent)
+                             if isinstance(use, ast.Name) and use.id in run)
