@@ -8,14 +8,17 @@ from __future__ import annotations
 
 # Packages whose ``command``/``group`` decorators make a command of a function:
 # ``@click.command()``, ``@asyncclick.group()``, ``@cli.command()`` on a group of theirs,
-# ``@app.command()`` on a ``typer.Typer`` (an instance of any of their classes).
+# ``@app.command()`` on a ``typer.Typer`` or a ``cyclopts.App`` (an instance of any of
+# their classes).
 CLI_PACKAGES: frozenset[str] = frozenset({"click", "asyncclick", "rich_click", "cloup",
-                                          "typer"})
+                                          "typer", "cyclopts"})
 # Module-level decorators of those packages that register a command or a group.
 CLI_DECORATORS: frozenset[str] = frozenset({"command", "group"})
 # Methods of a group/app (an instance, or a project function decorated as a group)
-# whose decorator registers a command: ``@cli.command()``, ``@app.callback()``.
-CLI_REGISTERING_METHODS: frozenset[str] = frozenset({"command", "group", "callback"})
+# whose decorator registers a command: ``@cli.command()``, ``@app.callback()`` (typer),
+# ``@app.default`` (cyclopts).
+CLI_REGISTERING_METHODS: frozenset[str] = frozenset({"command", "group", "callback",
+                                                     "default"})
 
 # Calls that start a new event loop and run a coroutine on it until it is done. The
 # value says what the first argument is: a coroutine (``asyncio.run(main())``) or the
