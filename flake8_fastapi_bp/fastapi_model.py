@@ -355,6 +355,10 @@ class _Reference:
     path: Path
     defines: bool                 # the file has its own top-level ``def <name>``
     import_words: frozenset[str]  # every word of its import statements
+    # Other uses only: is the name written bare somewhere, and the words before the dot
+    # where it is an attribute (``cli.main``: only a module named ``cli`` can mean ours).
+    bare: bool = True
+    receivers: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -398,7 +402,9 @@ class ProjectReferences:
     def used_elsewhere(self, name: str, module: ModuleInfo) -> bool:
         """Does another file use ``module``'s top-level ``name`` other than by running it
         (``asyncio.run(name())``) or importing it? Only asked after ``uses_besides_runs``."""
-        return any(self._counts_for(reference, name, module, True)
+        stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
+        return any((reference.bare and self._counts_for(reference, name, module, True))
+                   or (stem in reference.receivers and reference.path != module.path)
                    for reference in (self.other_uses or {}).get(name, ()))
 
     def _counts_for(self, reference: _Reference, name: str, module: ModuleInfo,
@@ -417,6 +423,8 @@ _ASYNC_DEF = re.compile(r"async(?<!\wasync)[ \t]+def[ \t]+(\w+)")
 _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
 # Words that start with ``send`` (every mail-sending method name does), found from the
 # keyword: a leading ``\b`` and an alternation would make ``re`` try every position.
+# The word before the dot that ends the searched text: ``cli`` for ``... cli.``.
+_RECEIVER = re.compile(r"(\w*)\s*\.\Z")
 _SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
@@ -464,18 +472,26 @@ def _scan_uses(path: Path, text: str, word: re.Pattern[str],
     runs = {match.start(1) for match in RUN_REFERENCE.finditer(text)}
     imports = [(found.start(), found.end())
                for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT)]
-    used: set[str] = set()
+    bare: set[str] = set()
+    receivers: dict[str, set[str]] = {}
     for match in word.finditer(text):
         start, name = match.start(), match.group()
-        if name in used or start in runs or text.endswith("def ", 0, start) \
+        if start in runs or text.endswith("def ", 0, start) \
                 or any(begin <= start < end for begin, end in imports):
             continue
-        used.add(name)
-    if used:
+        receiver = _RECEIVER.search(text, max(0, start - 80), start) \
+            if text.endswith(".", 0, start) else None
+        if receiver is None:
+            bare.add(name)
+        else:
+            receivers.setdefault(name, set()).add(receiver.group(1))
+    if bare or receivers:
         defined = set(_TOP_LEVEL_DEF.findall(text))
         words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
-        for name in used:
-            into.setdefault(name, []).append(_Reference(path, name in defined, words))
+        for name in bare | receivers.keys():
+            into.setdefault(name, []).append(_Reference(
+                path, name in defined, words, name in bare,
+                frozenset(receivers.get(name, ()))))
 
 
 def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
