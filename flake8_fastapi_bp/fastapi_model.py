@@ -47,7 +47,13 @@ FRAMEWORK_PARAMETERS = frozenset({
 })
 # Each pattern starts with its keyword and checks the word boundary before it after it
 # (``Depends(?<!\wDepends)``): ``re`` then jumps to the keyword (see module.defined_in_text).
-RUN_REFERENCE = re.compile(r"run(?<!\wrun)(?:_until_complete)?\(\s*(?:[\w.]*\.)?(\w+)\s*[(,)]")
+# ``asyncio.run(main())``, ``anyio.run(main)``, ``loop.run_until_complete(cli.main())``: each
+# pattern starts with its keyword (``re`` jumps to it), the receiver is checked behind it.
+_RUN_ARGUMENT = r"\(\s*(?:[\w.]*\.)?(\w+)\s*[(,)]"
+_RUN_RECEIVERS = "|".join(rf"(?<=\b{receiver}\.run)"
+                          for receiver in ("asyncio", "anyio", "trio", "uvloop", "runner"))
+RUN_REFERENCES = (re.compile(rf"run(?:{_RUN_RECEIVERS}){_RUN_ARGUMENT}"),
+                  re.compile(r"run_until_complete" + _RUN_ARGUMENT))
 _CALLED_WITH = r"(?<!\w{0})\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"
 _REFERENCE = {
     "dependency": tuple(re.compile(name + _CALLED_WITH.format(name))
@@ -56,9 +62,8 @@ _REFERENCE = {
                   for name in ("add_task", "BackgroundTask")),
     "lifespan": (re.compile(r"lifespan(?<!\wlifespan)(?:_context)?\s*=\s*(?:[\w.]*\.)?(\w+)\b"
                             r"(?!\s*[(.\[])"),),
-    # ``asyncio.run(main())``, ``anyio.run(main)``, ``loop.run_until_complete(cli.main())``:
-    # a function that may be a CLI entry point (see loop_model).
-    "run": (RUN_REFERENCE,),
+    # A function that may be a CLI entry point (see loop_model).
+    "run": RUN_REFERENCES,
 }
 _REFERENCE_HINTS = {"dependency": ("Depends", "Security"), "task": ("ask(",),
                     "lifespan": ("lifespan",), "run": ("run",)}
@@ -458,23 +463,26 @@ def uses_besides_runs(project: Project) -> ProjectReferences:
     if found.other_uses is None:
         uses: dict[str, list[_Reference]] = {}
         names = found.by_kind["run"].keys() & found.async_defs
-        if names:
-            word = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+        # One pattern per name, starting with the name itself so that ``re`` jumps to it
+        # (an alternation of many names behind ``\b`` is tried at every position).
+        words = {name: re.compile(rf"{name}(?<!\w{name})(?!\w)") for name in names}
+        if words:
             for path, text in project.texts():
-                if any(name in text for name in names):
-                    _scan_uses(path, text, word, uses)
+                present = [word for name, word in words.items() if name in text]
+                if present:
+                    _scan_uses(path, text, present, uses)
         found.other_uses = uses
     return found
 
 
-def _scan_uses(path: Path, text: str, word: re.Pattern[str],
+def _scan_uses(path: Path, text: str, words: list[re.Pattern[str]],
                into: dict[str, list[_Reference]]) -> None:
-    runs = {match.start(1) for match in RUN_REFERENCE.finditer(text)}
+    runs = {match.start(1) for pattern in RUN_REFERENCES for match in pattern.finditer(text)}
     imports = [(found.start(), found.end())
                for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT)]
     bare: set[str] = set()
     receivers: dict[str, set[str]] = {}
-    for match in word.finditer(text):
+    for match in (found for word in words for found in word.finditer(text)):
         start, name = match.start(), match.group()
         if start in runs or text.endswith("def ", 0, start) \
                 or any(begin <= start < end for begin, end in imports):
