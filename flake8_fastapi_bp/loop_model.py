@@ -108,7 +108,7 @@ class LoopModel:
         owner = self.module.parents.get(function)
         if not isinstance(owner, (ast.Module, *FUNCTION_TYPES)):
             return False  # methods are reached through their instance: not followed
-        uses = list(self.uses_of(owner, function))
+        uses = self.uses_of(owner, function)
         if not all(self.entry_run(use) for use in uses):
             return False
         if not isinstance(owner, ast.Module):
