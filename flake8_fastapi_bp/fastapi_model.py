@@ -407,9 +407,9 @@ class ProjectReferences:
     def used_elsewhere(self, name: str, module: ModuleInfo) -> bool:
         """Does another file use ``module``'s top-level ``name`` other than by running it
         (``asyncio.run(name())``) or importing it? Only asked after ``uses_besides_runs``."""
-        stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
-        return any((reference.bare and self._counts_for(reference, name, module, True))
-                   or (stem in reference.receivers and reference.path != module.path)
+        return any(reference.path != module.path
+                   and ((reference.bare and self._counts_for(reference, name, module, True))
+                        or _through_module(reference, module))
                    for reference in (self.other_uses or {}).get(name, ()))
 
     def _counts_for(self, reference: _Reference, name: str, module: ModuleInfo,
@@ -532,6 +532,15 @@ def _import_statements(text: str) -> Iterator[str]:
     """The text of each import statement that starts a line (with its parenthesized
     names)."""
     return (found.group() for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT))
+
+
+def _through_module(reference: _Reference, module: ModuleInfo) -> bool:
+    """``jobs.sync_all()`` / ``j.sync_all()`` after ``import app.jobs as j``: an attribute
+    on the module's name, or on a name imported by a file that imports the module."""
+    stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
+    return stem in reference.receivers or (
+        stem in reference.import_words
+        and not reference.receivers.isdisjoint(reference.import_words))
 
 
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:
