@@ -11,6 +11,7 @@ from typing import Iterator
 
 from .apis.types import ENUM_TYPES
 from .fastapi_model import FastAPIModel, model_of
+from .loop_model import LoopModel
 from .messages import message
 from .resolve.module import FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver
@@ -36,6 +37,15 @@ class FileContext:
     @cached_property
     def fastapi(self) -> FastAPIModel:
         return model_of(self.module, self.resolver, self.project)
+
+    @cached_property
+    def loop(self) -> LoopModel:
+        return LoopModel(self.module, self.resolver, self.fastapi, self.project)
+
+    def runs_alone(self, function: FunctionNode) -> bool:
+        """A CLI entry point: an async function on a loop of its own, not the server's
+        (FBP101-FBP107 and FBP201 do not report in its body)."""
+        return self.loop.runs_alone(function)
 
     def report(self, code: str, node: ast.AST, **fields: object) -> Report:
         line = getattr(node, "lineno", 1)
@@ -88,8 +98,7 @@ class FileContext:
 # pytest's own file names, and modules of a test package (``app/testing/factories.py``,
 # ``pkg/tests/helpers.py``: a directory with ``__init__.py``; a bare ``tests/`` folder
 # holds test_*.py files anyway). Apps, settings and credentials there never reach
-# production, so FBP501-FBP504 and FBP602 stay quiet; a server started on import (FBP505) hangs the
-# tests too.
+# production (``never_deployed``); a server started on import (FBP505) hangs the tests too.
 TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
 TEST_PACKAGES = frozenset({"test", "tests", "testing"})
 

@@ -47,6 +47,13 @@ FRAMEWORK_PARAMETERS = frozenset({
 })
 # Each pattern starts with its keyword and checks the word boundary before it after it
 # (``Depends(?<!\wDepends)``): ``re`` then jumps to the keyword (see module.defined_in_text).
+# ``asyncio.run(main())``, ``anyio.run(main)``, ``loop.run_until_complete(cli.main())``: each
+# pattern starts with its keyword (``re`` jumps to it), the receiver is checked behind it.
+_RUN_ARGUMENT = r"\(\s*(?:[\w.]*\.)?(\w+)\s*[(,)]"
+_RUN_RECEIVERS = "|".join(rf"(?<=\b{receiver}\.run)"
+                          for receiver in ("asyncio", "anyio", "trio", "uvloop", "runner"))
+RUN_REFERENCES = (re.compile(rf"run(?:{_RUN_RECEIVERS}){_RUN_ARGUMENT}"),
+                  re.compile(r"run_until_complete" + _RUN_ARGUMENT))
 _CALLED_WITH = r"(?<!\w{0})\(\s*(?:[\w.]*\.)?(\w+)\s*[,)]"
 _REFERENCE = {
     "dependency": tuple(re.compile(name + _CALLED_WITH.format(name))
@@ -55,9 +62,11 @@ _REFERENCE = {
                   for name in ("add_task", "BackgroundTask")),
     "lifespan": (re.compile(r"lifespan(?<!\wlifespan)(?:_context)?\s*=\s*(?:[\w.]*\.)?(\w+)\b"
                             r"(?!\s*[(.\[])"),),
+    # A function that may be a CLI entry point (see loop_model).
+    "run": RUN_REFERENCES,
 }
 _REFERENCE_HINTS = {"dependency": ("Depends", "Security"), "task": ("ask(",),
-                    "lifespan": ("lifespan",)}
+                    "lifespan": ("lifespan",), "run": ("run",)}
 CONSTRUCTOR_NAMES = frozenset({"FastAPI", "Starlette", "APIRouter", "Router"})
 
 
@@ -107,6 +116,12 @@ class FastAPIModel:
 
     def is_background_task(self, function: ast.AST) -> bool:
         return function in self._roles.tasks or self._referenced_elsewhere(function, "task")
+
+    def serves(self, function: ast.AST) -> bool:
+        """Has the function any role in the app (endpoint, dependency, middleware,
+        exception handler, event handler, lifespan, background task)?"""
+        return self.kind(function) is not None or function in self._roles.event_handlers \
+            or self.is_background_task(function) or self.is_lifespan(function)
 
     def is_lifespan(self, function: ast.AST) -> bool:
         """Passed as ``lifespan=`` here, or by name in another module of the project."""
@@ -356,6 +371,10 @@ class _Reference:
     path: Path
     defines: bool                 # the file has its own top-level ``def <name>``
     import_words: frozenset[str]  # every word of its import statements
+    # Other uses only: is the name written bare somewhere, and the words before the dot
+    # where it is an attribute (``cli.main``: only a module named ``cli`` can mean ours).
+    bare: bool = True
+    receivers: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -393,20 +412,35 @@ class ProjectReferences:
             self.role_file_calls = _calls_in_role_files(project, self)
         return self.role_file_calls.get(name, ())
 
-    def refers_to(self, kind: str, name: str, module: ModuleInfo) -> bool:
+    # Other uses (not runs, not imports) of the names of async functions that some file
+    # runs with ``asyncio.run``...: filled on the first question (``uses_besides_runs``).
+    other_uses: dict[str, list[_Reference]] | None = None
+
+    def refers_to(self, kind: str, name: str, module: ModuleInfo,
+                  elsewhere: bool = False) -> bool:
         """A reference counts for ``module``'s function when it is in that module, or in a
         file without its own ``def <name>`` that either imports from the module or can
         only mean this function (the name is defined once in the project). So a pytest
         fixture ``get_client`` is not a dependency because another test module defines
-        and depends on its own ``get_client``."""
+        and depends on its own ``get_client``. ``elsewhere``: only other files count."""
+        return any(self._counts_for(reference, name, module, elsewhere)
+                   for reference in self.by_kind[kind].get(name, ()))
+
+    def used_elsewhere(self, name: str, module: ModuleInfo) -> bool:
+        """Does another file use ``module``'s top-level ``name`` other than by running it
+        (``asyncio.run(name())``) or importing it? Only asked after ``uses_besides_runs``."""
+        return any(reference.path != module.path
+                   and ((reference.bare and self._counts_for(reference, name, module, True))
+                        or _through_module(reference, module))
+                   for reference in (self.other_uses or {}).get(name, ()))
+
+    def _counts_for(self, reference: _Reference, name: str, module: ModuleInfo,
+                    elsewhere: bool) -> bool:
         stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
+        if module.path is not None and reference.path == module.path:
+            return not elsewhere
         unique = self.definitions.get(name, 0) <= 1
-        for reference in self.by_kind[kind].get(name, ()):
-            if module.path is not None and reference.path == module.path:
-                return True
-            if not reference.defines and (unique or stem in reference.import_words):
-                return True
-        return False
+        return not reference.defines and (unique or stem in reference.import_words)
 
 
 _REFERENCES: dict[Path, ProjectReferences] = {}
@@ -416,6 +450,8 @@ _ASYNC_DEF = re.compile(r"async(?<!\wasync)[ \t]+def[ \t]+(\w+)")
 _NAME_ALIAS = re.compile(r"^(\w+)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*$", re.M)
 # Words that start with ``send`` (every mail-sending method name does), found from the
 # keyword: a leading ``\b`` and an alternation would make ``re`` try every position.
+# The word before the dot that ends the searched text: ``cli`` for ``... cli.``.
+_RECEIVER = re.compile(r"(\w*)\s*\.\Z")
 _SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
 # ``name(`` after a word boundary (the look-behind fails fast inside a word).
 _CALLED_NAME = re.compile(r"(?<!\w)(\w+)[ \t]*\(")
@@ -439,6 +475,56 @@ def project_references(project: Project) -> ProjectReferences:
         found.complete = project.scan_complete
         _REFERENCES[key] = found
     return _REFERENCES[key]
+
+
+@timed("import-scan")
+def uses_besides_runs(project: Project) -> ProjectReferences:
+    """The project references with ``other_uses`` filled: a second text pass, made once
+    and only when a question needs it, over the names of async functions that a file
+    runs (``asyncio.run(main())``): every other word-match of such a name, outside import
+    statements and its own ``def``, is a use (comments and strings too: a use too many
+    only keeps a function checked)."""
+    found = project_references(project)
+    if found.other_uses is None:
+        uses: dict[str, list[_Reference]] = {}
+        names = found.by_kind["run"].keys() & found.async_defs
+        # One pattern per name, starting with the name itself so that ``re`` jumps to it
+        # (an alternation of many names behind ``\b`` is tried at every position).
+        words = {name: re.compile(rf"{name}(?<!\w{name})(?!\w)") for name in names}
+        if words:
+            for path, text in project.texts():
+                present = [word for name, word in words.items() if name in text]
+                if present:
+                    _scan_uses(path, text, present, uses)
+        found.other_uses = uses
+    return found
+
+
+def _scan_uses(path: Path, text: str, words: list[re.Pattern[str]],
+               into: dict[str, list[_Reference]]) -> None:
+    runs = {match.start(1) for pattern in RUN_REFERENCES for match in pattern.finditer(text)}
+    imports = [(found.start(), found.end())
+               for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT)]
+    bare: set[str] = set()
+    receivers: dict[str, set[str]] = {}
+    for match in (found for word in words for found in word.finditer(text)):
+        start, name = match.start(), match.group()
+        if start in runs or text.endswith("def ", 0, start) \
+                or any(begin <= start < end for begin, end in imports):
+            continue
+        receiver = _RECEIVER.search(text, max(0, start - 80), start) \
+            if text.endswith(".", 0, start) else None
+        if receiver is None:
+            bare.add(name)
+        else:
+            receivers.setdefault(name, set()).add(receiver.group(1))
+    if bare or receivers:
+        defined = set(_TOP_LEVEL_DEF.findall(text))
+        words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
+        for name in bare | receivers.keys():
+            into.setdefault(name, []).append(_Reference(
+                path, name in defined, words, name in bare,
+                frozenset(receivers.get(name, ()))))
 
 
 def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
@@ -484,6 +570,15 @@ def _import_statements(text: str) -> Iterator[str]:
     """The text of each import statement that starts a line (with its parenthesized
     names)."""
     return (found.group() for found in matches_at_line_starts(text, IMPORT_WORD, _IMPORT))
+
+
+def _through_module(reference: _Reference, module: ModuleInfo) -> bool:
+    """``jobs.sync_all()`` / ``j.sync_all()`` after ``import app.jobs as j``: an attribute
+    on the module's name, or on a name imported by a file that imports the module."""
+    stem = module.name.rpartition(".")[2] or (module.path.stem if module.path else "")
+    return stem in reference.receivers or (
+        stem in reference.import_words
+        and not reference.receivers.isdisjoint(reference.import_words))
 
 
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:

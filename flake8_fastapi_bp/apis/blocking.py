@@ -35,7 +35,10 @@ FUTURE = Blocking("FBP106", "`await asyncio.wrap_future(future)`")
 QUEUE = Blocking("FBP106", "`asyncio.Queue` with `await`")
 LOCK = Blocking("FBP106", "the `asyncio` primitive (`asyncio.Lock`/`Event`/`Semaphore`) "
                           "with `await`")
-INPUT = Blocking("FBP106", "a request parameter; a server has no terminal")
+# Says what ``input()`` does to the loop, true with or without a terminal attached.
+INPUT = Blocking("FBP106", "`await run_in_threadpool(input)` (or take the value as a request "
+                           "parameter): `input()` stops every task on the loop until a line "
+                           "arrives on standard input")
 
 
 def _methods(owner: str, names: str, kind: Blocking) -> dict[str, Blocking]:

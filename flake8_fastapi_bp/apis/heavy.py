@@ -44,6 +44,12 @@ HEAVY_CALLS: frozenset[str] = frozenset({
     *_methods("pandas", "read_csv read_excel"),
 })
 
+# Heavy calls whose cost is a work factor argument: with a literal one below the bound,
+# the call takes a few milliseconds at most. Name -> (keyword, position, bound).
+CHEAP_BELOW: dict[str, tuple[str, int, int]] = {
+    "hashlib.pbkdf2_hmac": ("iterations", 3, 50_000),
+}
+
 # Methods that are heavy on any class of a package (estimators, layers are many): the
 # owner must be a class (CapWords) somewhere under the package.
 _ESTIMATOR = ("fit fit_transform fit_predict partial_fit predict predict_proba "

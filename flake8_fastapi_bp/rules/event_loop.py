@@ -55,7 +55,8 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
             continue  # written with no blocking API's name: resolving it cannot find one
         callee = ctx.callee(call)
         kind = blocking_kind(callee, extra, call)
-        if kind is not None and waits_on_loop(ctx, call, callee):
+        if kind is not None and waits_on_loop(ctx, call, callee) \
+                and not ctx.runs_alone(function):
             found[call] = kind, function
     for call, (kind, function) in found.items():
         inner = receiver_call(call)
@@ -198,7 +199,8 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
             continue
         if id(function) not in once:  # asked only of the few calls that reach a leaf
             once[id(function)] = run_once_nodes(function)
-        if id(call) not in once[id(function)]:  # not ``if _cache is None: _cache = load()``
+        if id(call) not in once[id(function)] \
+                and not ctx.runs_alone(function):  # a CLI command's loop serves nobody else
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
                              fix=offload_advice(call, graph.entry(definition)))

@@ -13,8 +13,9 @@ from typing import Iterator
 from ..syntax import attribute_root
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _simple_name
-from ..apis.heavy import CALLED_INSTANCE_ROOTS, HEAVY_CALL_NAMES, RETRY_DECORATORS, SLEEPS, is_heavy
-from ..apis.blocking import OFFLOADERS
+from ..apis.heavy import (CALLED_INSTANCE_ROOTS, CHEAP_BELOW, HEAVY_CALL_NAMES, RETRY_DECORATORS,
+                          SLEEPS, is_heavy)
+from ..apis.blocking import OFFLOADERS, passed_argument
 from ..apis.clients import CACHING_DECORATORS
 from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY, MAIL_SENDS
 from ..apis.types import canonical
@@ -85,9 +86,23 @@ class HeavyCalls:
             return False
         name = f"{target.name}.__call__" if target.instance else target.name
         if is_heavy(name, self.extra):
-            return True
+            return not self.light_work_factor(module, call, name)
         library_name = self._as_library_call(module, call, target)
         return library_name is not None and is_heavy(library_name, self.extra)
+
+    def light_work_factor(self, module: ModuleInfo, call: ast.Call, name: str) -> bool:
+        """``pbkdf2_hmac("sha256", pw, salt, 1000)``: a literal work factor (or a name
+        bound once to one, ``ITERATIONS = 1000``) below the table's bound."""
+        if name not in CHEAP_BELOW or name in self.extra:
+            return False
+        keyword, position, bound = CHEAP_BELOW[name]
+        given = passed_argument(call, keyword, position)
+        if given is None:
+            return False
+        found = self.resolver.bound_expression(module, given)
+        value = found[1] if found is not None else None
+        return isinstance(value, ast.Constant) and type(value.value) is int \
+            and value.value < bound
 
     def may_be_heavy(self, module: ModuleInfo, call: ast.Call) -> bool:
         """Could ``call`` be a heavy call? A syntactic test that saves resolving (and
@@ -177,7 +192,8 @@ def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
             chain = f": {found.text()}"
         fields = dict(call=display_name(call.func), function=function.name, chain=chain)
         if kind is None:
-            yield ctx.report("FBP201", call, **fields)
+            if not ctx.runs_alone(function):  # a CLI command's loop serves nobody else
+                yield ctx.report("FBP201", call, **fields)
         else:
             yield ctx.report("FBP202", call, kind=kind, **fields)
 
