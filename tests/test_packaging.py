@@ -1,5 +1,6 @@
 """Packaging: ``python -m build`` makes an sdist that carries the docs and a wheel that
-carries only the plugin; both install in a fresh venv and run under flake8.
+carries only the plugin and its rule pages; both install in a fresh venv and run under
+flake8, and the installed ``flake8-fastapi-bp`` command prints the pages.
 
 Slow (builds in isolated environments and installs flake8 and astroid from the package
 index); needs the ``build`` package from the ``[test]`` extra.
@@ -60,19 +61,25 @@ def wheel_names(path: Path) -> list[str]:
 def test_sdist_contains_docs_changelog_readme_and_tests(dists: dict[str, Path]) -> None:
     names = set(sdist_names(dists["sdist"]))
     assert {"README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml",
-            ".pre-commit-hooks.yaml", "docs/ARCHITECTURE.md"} <= names
+            ".pre-commit-hooks.yaml", "docs/ARCHITECTURE.md", "build_backend.py"} <= names
     pages = {f"docs/rules/{p.name}" for p in (dists["source"] / "docs" / "rules").glob("*.md")}
     assert pages and pages <= names
+    # The pages once, in docs/: the copy in the package is made for the wheel only.
+    assert not [name for name in names if name.startswith("flake8_fastapi_bp/pages")]
     assert "tests/fixture_runner.py" in names
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 
-def test_wheel_contains_the_plugin_only(dists: dict[str, Path]) -> None:
+def test_wheel_contains_the_plugin_and_its_pages_only(dists: dict[str, Path]) -> None:
     names = wheel_names(dists["wheel"])
     tops = {name.split("/", 1)[0] for name in names}
     assert tops == {"flake8_fastapi_bp", f"flake8_fastapi_bp-{__version__}.dist-info"}
     assert not [name for name in names if "tests/" in name or "/fixtures/" in name]
     assert "flake8_fastapi_bp/rules/event_loop.py" in names
+    package = [name for name in names if name.startswith("flake8_fastapi_bp/")]
+    pages = {f"flake8_fastapi_bp/pages/{p.name}"
+             for p in (dists["source"] / "docs" / "rules").glob("*.md")}
+    assert pages and set(package) - {name for name in package if name.endswith(".py")} == pages
 
 
 def test_wheel_metadata(dists: dict[str, Path]) -> None:
@@ -91,6 +98,7 @@ def test_wheel_metadata(dists: dict[str, Path]) -> None:
     assert metadata["Description-Content-Type"] == "text/markdown"
     assert any(url.startswith("Documentation, ") for url in metadata.get_all("Project-URL"))
     assert "[flake8.extension]\nFBP = flake8_fastapi_bp.plugin:Plugin" in entry_points
+    assert "[console_scripts]\nflake8-fastapi-bp = flake8_fastapi_bp.cli:main" in entry_points
 
 
 def test_wheel_and_sdist_install_and_run_in_a_fresh_venv(
@@ -112,8 +120,24 @@ def test_wheel_and_sdist_install_and_run_in_a_fresh_venv(
         checked = subprocess.run([python, "-m", "flake8", "--select", "FBP", "app.py"],
                                  cwd=project, capture_output=True, text=True, timeout=120)
         assert codes_by_line(checked.stdout) == [("app.py", 5, "FBP101")], checked.stderr
+        assert_rule_pages_are_installed(venv, tmp_path, dists["source"])
         if dist == dists["wheel"]:
             assert_readme_example_runs(venv, tmp_path / "readme")
+
+
+def assert_rule_pages_are_installed(venv: Path, cwd: Path, source: Path) -> None:
+    """``python -m flake8_fastapi_bp FBP107`` and the ``flake8-fastapi-bp`` command of the
+    installed package: the page (from the package, no checkout nearby), the table, exit 2
+    for an unknown code."""
+    shown = run([str(venv / "bin" / "python"), "-m", "flake8_fastapi_bp", "FBP107"], cwd=cwd)
+    assert shown.stdout.splitlines()[0] == "# FBP107: blocking-call-via-helper"
+    assert shown.stdout == (source / "docs" / "rules" / "FBP107.md").read_text(encoding="utf-8")
+    listed = run([str(venv / "bin" / "flake8-fastapi-bp"), "--list"], cwd=cwd)
+    codes = [line.split()[0] for line in listed.stdout.splitlines()[1:]]
+    assert codes == sorted(p.stem for p in (source / "docs" / "rules").glob("FBP*.md"))
+    unknown = subprocess.run([str(venv / "bin" / "flake8-fastapi-bp"), "FBP999"], cwd=cwd,
+                             capture_output=True, text=True, timeout=60)
+    assert (unknown.returncode, unknown.stdout, len(unknown.stderr.splitlines())) == (2, "", 1)
 
 
 def assert_readme_example_runs(venv: Path, where: Path) -> None:
