@@ -63,7 +63,7 @@ def test_list_is_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("wanted", ["FBP999", "E501", "nonsense"])
 def test_unknown_code_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str],
-                                            wanted: str) -> None:
+                                             wanted: str) -> None:
     status, out, err = run([wanted], capsys)
     assert (status, out) == (2, "")
     assert len(err.splitlines()) == 1 and repr(wanted) in err and "--list" in err
