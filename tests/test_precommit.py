@@ -1,23 +1,33 @@
-"""``.pre-commit-hooks.yaml``: a valid hook manifest whose entry really runs the plugin.
+"""``.pre-commit-hooks.yaml``: a valid hook manifest whose entry really runs the plugin;
+the README's pre-commit setups that work today, run with the real pre-commit.
 
 The manifest is read with a small loader for the YAML subset it uses (a list of flat
 mappings; plain, quoted, boolean and ``[a, b]`` values), so the test needs no PyYAML;
 where PyYAML happens to be installed, both readings must agree.
+
+The slow tests install pre-commit from the package index into a temporary directory
+(never into the test environment) and skip when it cannot be installed.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cli_runner import codes_by_line, write_project
+from test_packaging import COPY_IGNORE
 
-MANIFEST = Path(__file__).parents[1] / ".pre-commit-hooks.yaml"
+ROOT = Path(__file__).parents[1]
+MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 # pre-commit's manifest schema (pre_commit/clientlib.py): required and optional keys.
 REQUIRED = {"id", "name", "entry", "language"}
 OPTIONAL = {"alias", "files", "exclude", "types", "types_or", "exclude_types",
@@ -132,3 +142,128 @@ def test_hook_entry_runs_the_plugin(tmp_path: Path) -> None:
     assert codes_by_line(failing.stdout) == [("app/routes.py", 5, "FBP101")]
     passing = run_hook(project, ["app/clean.py"])
     assert passing.returncode == 0 and passing.stdout == "", passing.stdout + passing.stderr
+
+
+def readme_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.partition("\n## pre-commit\n")[2].partition("\n## ")[0]
+
+
+def readme_blocks(language: str) -> list[str]:
+    return [body for lang, body in re.findall(r"^```(\w*)\n(.*?)^```\s*$", readme_section(),
+                                              re.MULTILINE | re.DOTALL) if lang == language]
+
+
+def readme_local_config() -> str:
+    (config,) = [block for block in readme_blocks("yaml") if "repo: local" in block]
+    return config
+
+
+def readme_try_repo() -> list[str]:
+    (command,) = [shlex.split(line) for block in readme_blocks("bash")
+                  for line in block.splitlines() if line.startswith("pre-commit try-repo")]
+    return command
+
+
+def test_readme_marks_what_works_only_after_the_first_release() -> None:
+    """Every form that needs a tag or the published package says so on its first line;
+    the forms that work today (tested below) are there."""
+    assert readme_try_repo()[:2] == ["pre-commit", "try-repo"]
+    assert "language: system" in readme_local_config()
+    for block in readme_blocks("yaml"):
+        if "rev:" in block or "flake8-fastapi-bp==" in block:
+            assert block.startswith("# After the first release"), block
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com",
+                    "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+                   cwd=cwd, check=True, capture_output=True, timeout=120)
+
+
+def git_project(root: Path, files: dict[str, str]) -> Path:
+    """A small project under git (pre-commit runs on the files git tracks)."""
+    write_project(root, files)
+    git("init", "-q", cwd=root)
+    git("add", "-A", cwd=root)
+    return root
+
+
+RunPreCommit = Callable[[list[str], Path], subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture(scope="module")
+def pre_commit(tmp_path_factory: pytest.TempPathFactory) -> RunPreCommit:
+    """``pre-commit ARGS`` in a directory: pre-commit installed into a temporary directory,
+    its cache there too, this environment's bin directory (flake8 with the plugin) first
+    on PATH, no git variables of an enclosing hook."""
+    where = tmp_path_factory.mktemp("pre-commit")
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+         "--target", str(where / "lib"), "pre-commit"],
+        capture_output=True, text=True, timeout=600)
+    if installed.returncode != 0:
+        last = (installed.stderr.strip().splitlines() or ["no output"])[-1]
+        pytest.skip(f"pre-commit could not be installed from the package index: {last}")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("GIT_", "FLAKE8", "FBP_", "PRE_COMMIT"))}
+    env.update(PYTHONPATH=str(where / "lib"), PRE_COMMIT_HOME=str(where / "cache"),
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]))
+
+    def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
+    return run
+
+
+BLOCKING = {"app/__init__.py": "", "app/routes.py": """
+    import time
+
+
+    async def handler():
+        time.sleep(1)
+"""}
+CLEAN = {"app/__init__.py": "", "app/routes.py": """
+    import asyncio
+
+
+    async def handler():
+        await asyncio.sleep(1)
+"""}
+
+
+@pytest.mark.slow
+def test_readme_try_repo_on_this_checkout(pre_commit: RunPreCommit, tmp_path: Path) -> None:
+    """The README's ``pre-commit try-repo`` command, on a copy of this work tree committed
+    to a fresh repository (so uncommitted and new files count): pre-commit installs it into
+    a hook environment of its own and the hook reports the finding."""
+    checkout = tmp_path / "flake8-fastapi-bp"
+    shutil.copytree(ROOT, checkout, ignore=COPY_IGNORE)
+    git("init", "-q", cwd=checkout)
+    git("add", "-A", cwd=checkout)
+    git("commit", "-q", "-m", "checkout", cwd=checkout)
+    project = git_project(tmp_path / "project", BLOCKING)
+    command = readme_try_repo()
+    assert command[2] == "../flake8-fastapi-bp", command  # the checkout next to the project
+    result = pre_commit(command[1:], project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert codes_by_line(result.stdout) == [("app/routes.py", 5, "FBP101")], result.stdout
+    assert "Installing environment for ../flake8-fastapi-bp" in result.stdout + result.stderr
+    assert "flake8-fastapi-bp" in result.stdout and "Failed" in result.stdout
+
+
+@pytest.mark.slow
+def test_readme_local_hook(pre_commit: RunPreCommit, tmp_path: Path) -> None:
+    """The README's ``repo: local`` configuration as printed: it runs the flake8 of the
+    environment (this one, with the plugin installed), fails on a finding, passes once
+    it is fixed."""
+    project = git_project(tmp_path, {".pre-commit-config.yaml": readme_local_config(),
+                                     **BLOCKING})
+    failing = pre_commit(["run", "--all-files", "--color=never"], project)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert codes_by_line(failing.stdout) == [("app/routes.py", 5, "FBP101")], failing.stdout
+    write_project(project, CLEAN)
+    git("add", "-A", cwd=project)
+    passing = pre_commit(["run", "--all-files", "--color=never"], project)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert "Passed" in passing.stdout
