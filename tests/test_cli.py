@@ -5,6 +5,8 @@ pages are the copy the build puts into the package."""
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -59,6 +61,20 @@ def test_list_is_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
     assert list(rows) == list(RULES)
     for code, rule in RULES.items():
         assert rows[code] == [rule.name, "off" if rule.default_off else "on", rule.summary]
+
+
+def test_readme_lookup_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    """The commands of the README's "Looking a code up" section succeed."""
+    readme = (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.partition("\n## Looking a code up\n")[2].partition("\n## ")[0]
+    commands = [shlex.split(line, comments=True) for block in
+                re.findall(r"^```bash\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
+                for line in block.splitlines()]
+    assert [command[1] for command in commands] == ["FBP107", "--list"]
+    for command in commands:
+        assert command[0] == "flake8-fastapi-bp"
+        status, out, _ = run(command[1:], capsys)
+        assert status == 0 and out
 
 
 @pytest.mark.parametrize("wanted", ["FBP999", "E501", "nonsense"])
