@@ -5,7 +5,7 @@ read them there). ``build_wheel`` copies them into ``flake8_fastapi_bp/pages/`` 
 ``[tool.setuptools.package-data]``) for the build and removes the copy afterwards, so
 ``python -m flake8_fastapi_bp FBP107`` finds them in an installed wheel. The sdist
 carries them once, under ``docs/`` (MANIFEST.in); an editable install and a run from the
-checkout read ``docs/rules`` directly (``flake8_fastapi_bp/cli.py``).
+checkout read ``docs/rules`` directly (``flake8_fastapi_bp/lookup.py``).
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def test_wheel_metadata(dists: dict[str, Path]) -> None:
     assert metadata["Description-Content-Type"] == "text/markdown"
     assert any(url.startswith("Documentation, ") for url in metadata.get_all("Project-URL"))
     assert "[flake8.extension]\nFBP = flake8_fastapi_bp.plugin:Plugin" in entry_points
-    assert "[console_scripts]\nflake8-fastapi-bp = flake8_fastapi_bp.cli:main" in entry_points
+    assert "[console_scripts]\nflake8-fastapi-bp = flake8_fastapi_bp.lookup:main" in entry_points
 
 
 def test_wheel_and_sdist_install_and_run_in_a_fresh_venv(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_fastapi_bp.cli import main, page
+from flake8_fastapi_bp.lookup import main, page
 from flake8_fastapi_bp.messages import RULES
 
 DOCS = Path(__file__).parents[1] / "docs" / "rules"
