@@ -1,5 +1,6 @@
 """Rule pages ``docs/rules/FBPxxx.md``: one per registered code, the same sections in
-the same order, and code blocks that behave as documented: run through the plugin with
+the same order, a short summary under the title, at most 500 words before the optional
+Details section, and code blocks that behave as documented: run through the plugin with
 every code selected, the Example raises its code and no other, Use instead is clean."""
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ from flake8_fastapi_bp.settings import add_options
 DOCS = Path(__file__).parents[1] / "docs" / "rules"
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options",
             "Known limits")
+# Optional sections after the required ones, in this order: design notes and the finer
+# points of a rule go to Details, links to the FastAPI / library docs to References.
+OPTIONAL_SECTIONS = ("Details", "References")
+MAX_WORDS = 500  # before "## Details": the title, summary and required sections
+MAX_SUMMARY_SENTENCES = 2
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 
 
@@ -42,6 +48,20 @@ def parse_page(path: Path) -> Page:
         heading, _, body = part.partition("\n")
         sections.append((heading.strip(), body))
     return Page(title, summary, sections)
+
+
+def words_before_details(text: str) -> int:
+    """Whitespace-separated tokens of the markdown (code blocks included) before
+    ``## Details``; the whole page when it has no Details section."""
+    return len(re.split(r"^## Details\s*$", text, maxsplit=1, flags=re.MULTILINE)[0].split())
+
+
+def sentences(text: str) -> int:
+    """Sentences of a summary: ends of sentence (``.``, ``!``, ``?`` before a space or
+    the end) outside inline code, "e.g." and "i.e." not counted."""
+    prose = re.sub(r"`[^`]*`", "code", text)
+    prose = re.sub(r"\b(?:e\.g|i\.e)\.", "eg", prose)
+    return len(re.findall(r"[.!?](?=\s|$)", prose.strip()))
 
 
 def python_blocks(body: str) -> list[str]:
@@ -82,9 +102,36 @@ def test_page_structure(code: str) -> None:
     page = page_of(code)
     assert page.title == f"# {code}: {RULES[code].name}"
     assert page.summary and not page.summary.startswith("#"), "a one-line summary after the title"
-    assert [heading for heading, _ in page.sections] == list(SECTIONS)
+    headings = [heading for heading, _ in page.sections]
+    assert headings[:len(SECTIONS)] == list(SECTIONS)
+    after = headings[len(SECTIONS):]
+    assert after == [name for name in OPTIONAL_SECTIONS if name in after], \
+        f"after '## Known limits' only {OPTIONAL_SECTIONS}, in that order, each once: {after}"
     for heading, body in page.sections:
         assert body.strip(), f"'## {heading}' is empty"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_page_summary_is_at_most_two_sentences(code: str) -> None:
+    summary = page_of(code).summary
+    assert summary, "a summary between the title and the first section"
+    assert 1 <= sentences(summary) <= MAX_SUMMARY_SENTENCES, summary
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_page_length_before_details(code: str) -> None:
+    page_of(code)
+    words = words_before_details((DOCS / f"{code}.md").read_text(encoding="utf-8"))
+    assert words <= MAX_WORDS, f"{code}: {words} words before '## Details' (at most {MAX_WORDS})"
+
+
+def test_page_helpers() -> None:
+    text = "# T\n\nOne two.\n\n## What it does\n\nthree\n\n## Details\n\nfour five six\n"
+    assert words_before_details(text) == 9
+    assert words_before_details(text.replace("## Details", "## Detailed")) == 14
+    assert sentences("Calls `time.sleep` (e.g. in a loop). It blocks.") == 2
+    assert sentences("One sentence with `a. b` code") == 0
+    assert sentences("Ends here. And here! Why?") == 3
 
 
 @pytest.mark.parametrize("code", RULE_CODES)
