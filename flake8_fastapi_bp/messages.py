@@ -134,7 +134,7 @@ _RULES = [
          "e.g. `openapi_url=\"/openapi.json\" if settings.show_docs else None`",
          "`FastAPI(...)` without a decision on `openapi_url`/`docs_url`/`redoc_url`."),
     Rule("FBP502", "hardcoded-secret",
-         "hard-coded secret in {name} ships with every copy of the code; read it from the "
+         "hard-coded secret {found} in {name} ships with every copy of the code; read it from the "
          "environment or a secret store (e.g. a pydantic-settings field without a default)",
          "A string literal bound to a secret-like name."),
     Rule("FBP503", "debug-enabled",

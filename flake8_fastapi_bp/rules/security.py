@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _written_name
@@ -229,12 +229,13 @@ def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
     for node in list(ctx.module.parents):
         if not isinstance(node, BINDING_NODES) or _is_enum_member(ctx, node):
             continue
-        for label, name, value in _bindings(ctx, node):
-            for literal in _secret_literals(ctx, name, value):
+        for binding in _bindings(ctx, node):
+            for literal, text in _secret_literals(ctx, binding):
                 if id(literal) not in reported and not _in_example(ctx, literal) \
-                        and not _names_its_class(ctx, literal):
+                        and not _names_its_class(ctx, text, literal):
                     reported.add(id(literal))
-                    yield ctx.report("FBP502", literal, name=label)
+                    yield ctx.report("FBP502", literal, found=secrets.described(text),
+                                     name=binding.label)
 
 
 def _is_enum_member(ctx: FileContext, node: ast.AST) -> bool:
@@ -246,11 +247,9 @@ def _is_enum_member(ctx: FileContext, node: ast.AST) -> bool:
     return any(ctx.is_enum_class(base) for base in owner.bases)
 
 
-def _names_its_class(ctx: FileContext, literal: ast.Constant) -> bool:
+def _names_its_class(ctx: FileContext, text: str, literal: ast.Constant) -> bool:
     """``class OllamaConfig: api_key = "ollama"``: a value that repeats a word of its
     class's name is a stand-in for a service that needs no key."""
-    text = literal.value.decode("latin-1") if isinstance(literal.value, bytes) \
-        else literal.value
     for ancestor in ctx.module.ancestors(literal):
         if isinstance(ancestor, ast.ClassDef):
             words = secrets.name_words(ancestor.name)
@@ -258,76 +257,95 @@ def _names_its_class(ctx: FileContext, literal: ast.Constant) -> bool:
     return False
 
 
-def _secret_literals(ctx: FileContext, name: str | None, value: ast.expr) -> list[ast.Constant]:
-    """The literals of one binding that are secrets. ``name`` "" is a key that is always
-    secret (``jwt.encode``); None or a name that is not secret-like: only a value that is
-    a secret whatever its name counts (a wrapped value is then visited on its own, as the
-    wrapper's argument)."""
-    secret_name = name == "" or (name is not None
-                                 and secrets.is_secret_name(name, ctx.settings.secret_names))
-    candidates = _literals(ctx, value) if secret_name else _literals(ctx, value, depth=99)
+def _secret_literals(ctx: FileContext,
+                     binding: SecretBinding) -> list[tuple[ast.Constant, str]]:
+    """The literals of one binding that are secrets, with their text. A binding whose
+    name is None or not secret-like counts only a value that is a secret whatever its
+    name (a wrapped value is then visited on its own, as the wrapper's argument)."""
+    name = binding.name
+    secret_name = binding.always_secret or (
+        name is not None and secrets.is_secret_name(name, ctx.settings.secret_names))
+    candidates = _literals(ctx, binding.value) if secret_name \
+        else _literals(ctx, binding.value, depth=99)
     found = []
     for literal in candidates:
         text = literal.value
         text = text.decode("latin-1") if isinstance(text, bytes) else text
         if secrets.is_secret_whatever_the_name(text) or (
                 secret_name and not secrets.is_obviously_not_secret(text, name)):
-            found.append(literal)
+            found.append((literal, text))
     return found
 
 
 BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.keyword, ast.Dict,
                  ast.arguments, ast.Call)
-# A binding: (label for the message, the name it binds or "" for a key that is always
-# secret or None when only the value can tell, the bound expression).
-Binding = tuple[str, "str | None", ast.expr]
 
 
-def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[Binding]:
+class SecretBinding(NamedTuple):
+    """A value bound to a name: the label for the message, the name (None when only the
+    value can tell), the bound expression; ``always_secret`` for a key position whose
+    value is a secret whatever it is called (``jwt.encode(claims, "key")``)."""
+    label: str
+    name: str | None
+    value: ast.expr
+    always_secret: bool = False
+
+
+def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[SecretBinding]:
     if isinstance(node, ast.Assign):
         for target in node.targets:
             yield from _target_bindings(target, node.value)
     elif isinstance(node, ast.AnnAssign) and node.value is not None:
         yield from _target_bindings(node.target, node.value)
     elif isinstance(node, ast.NamedExpr):
-        yield node.target.id, node.target.id, node.value
+        yield SecretBinding(node.target.id, node.target.id, node.value)
     elif isinstance(node, ast.keyword) and node.arg is not None:
-        yield f"{node.arg}=", node.arg, node.value
+        yield SecretBinding(f"{node.arg}=", node.arg, node.value)
     elif isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values):
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                yield f"dict key {key.value!r}", key.value, value
+        yield from _dict_bindings(node)
     elif isinstance(node, ast.arguments):
         yield from _parameter_defaults(node)
     elif isinstance(node, ast.Call):
         yield from _call_bindings(ctx, node)
 
 
-def _target_bindings(target: ast.expr, value: ast.expr) -> Iterator[Binding]:
+def _dict_bindings(node: ast.Dict) -> Iterator[SecretBinding]:
+    """Each literal key and its value; in a map of type expressions (a generated client's
+    ``openapi_types``) the values are types, and only a URL with a password counts."""
+    texts = [value.value for value in node.values
+             if isinstance(value, ast.Constant) and isinstance(value.value, str)]
+    types_only = len(texts) == len(node.values) and secrets.is_type_map(texts)
+    for key, value in zip(node.keys, node.values):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            yield SecretBinding(f"dict key {key.value!r}", None if types_only else key.value,
+                                value)
+
+
+def _target_bindings(target: ast.expr, value: ast.expr) -> Iterator[SecretBinding]:
     if isinstance(target, ast.Name):
-        yield target.id, target.id, value
+        yield SecretBinding(target.id, target.id, value)
     elif isinstance(target, ast.Attribute):
-        yield ast.unparse(target), target.attr, value
+        yield SecretBinding(ast.unparse(target), target.attr, value)
     elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str):
-        yield ast.unparse(target), target.slice.value, value
+        yield SecretBinding(ast.unparse(target), target.slice.value, value)
     elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
             and len(target.elts) == len(value.elts):
         for element, element_value in zip(target.elts, value.elts):
             yield from _target_bindings(element, element_value)
 
 
-def _parameter_defaults(arguments: ast.arguments) -> Iterator[Binding]:
+def _parameter_defaults(arguments: ast.arguments) -> Iterator[SecretBinding]:
     positional = arguments.posonlyargs + arguments.args
     pairs = list(zip(positional[len(positional) - len(arguments.defaults):],
                      arguments.defaults))
     pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs,
                                                      arguments.kw_defaults) if default]
     for arg, default in pairs:
-        yield f"parameter {arg.arg}", arg.arg, default
+        yield SecretBinding(f"parameter {arg.arg}", arg.arg, default)
 
 
-def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[Binding]:
+def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[SecretBinding]:
     """``os.getenv("SECRET_KEY", "dev")``, ``jwt.encode(claims, "key")``, and positional
     arguments (only a URL with a password or a private key counts there)."""
     written = _written_name(call.func)
@@ -339,15 +357,16 @@ def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[Binding]:
                 and isinstance(variable.value, str) \
                 and secrets.is_secret_name(variable.value, ctx.settings.secret_names) \
                 and ctx.callee(call) in secrets.ENV_DEFAULT_CALLS:
-            yield (f"the default of {display_name(call.func)}({variable.value!r})",
-                   variable.value, default)
+            yield SecretBinding(f"the default of {display_name(call.func)}({variable.value!r})",
+                                variable.value, default)
     elif written in ("encode", "decode"):
         key = call.args[1] if len(call.args) >= 2 else _keyword(call, "key")
         if isinstance(key, ast.Constant) and ctx.callee(call) in secrets.JWT_CALLS:
-            yield f"the key passed to {display_name(call.func)}()", "", key
+            yield SecretBinding(f"the key passed to {display_name(call.func)}()", None, key,
+                                always_secret=True)
     for argument in call.args:
         if isinstance(argument, ast.Constant):
-            yield f"an argument of {display_name(call.func)}()", None, argument
+            yield SecretBinding(f"an argument of {display_name(call.func)}()", None, argument)
 
 
 def _literals(ctx: FileContext, value: ast.expr, depth: int = 0) -> list[ast.Constant]:
