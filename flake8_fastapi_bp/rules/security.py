@@ -39,6 +39,13 @@ RELOAD_EFFECT = "runs a file-watching reloader instead of production workers"
 # tests too.
 TEST_MODULE = re.compile(r"^(?:test_.*|.*_test|conftest)\.py$")
 TEST_PACKAGES = frozenset({"test", "tests", "testing"})
+# Words of a name that reads configuration (``DEBUG``, ``settings.ENVIRONMENT``,
+# ``config.is_prod``): a branch on it is a deployment decision.
+CONFIG_WORDS = frozenset({
+    "debug", "env", "environment", "settings", "setting", "config", "conf", "cfg",
+    "configuration", "production", "prod", "dev", "development", "develop", "mode",
+    "stage", "staging", "testing", "local", "docs", "deploy", "deployment", "profile",
+})
 # Where an application is created: ``app = FastAPI(...)``, ``return FastAPI(...)``.
 APP_BINDINGS = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)
 
@@ -83,6 +90,8 @@ def exposed_docs(ctx: FileContext) -> Iterator[Report]:
         given = {keyword.arg for keyword in call.keywords}
         if "openapi_url" in given or {"docs_url", "redoc_url"} <= given:
             continue
+        if _decided_by_branch(ctx, call):
+            continue
         pages = [page for argument, page in DOC_PAGES if argument not in given]
         yield ctx.report("FBP501", call, exposed=", ".join(pages) + " and the OpenAPI schema")
 
@@ -102,18 +111,101 @@ def debug_switches(ctx: FileContext) -> Iterator[Report]:
         flag = _keyword(call, "debug")
         if flag is None and callee == STARLETTE and call.args:
             flag = call.args[0]  # Starlette(debug, routes, ...)
-        if _is_true(ctx, flag):
+        if _is_true(ctx, flag) and not _decided_by_branch(ctx, call):
             shown = "FastAPI" if callee == FASTAPI else "Starlette"
             yield ctx.report("FBP503", call, what=f"{shown}(debug=True)", effect=DEBUG_EFFECT)
     for call in ctx.module.calls:
         debug, reload = _keyword(call, "debug"), _keyword(call, "reload")
         if (debug is None and reload is None) or ctx.callee(call) not in UVICORN_RUN:
             continue
+        if _decided_by_branch(ctx, call):
+            continue
         if _is_true(ctx, debug):
             yield ctx.report("FBP503", call, what="uvicorn.run(debug=True)", effect=DEBUG_EFFECT)
         elif _is_true(ctx, reload) and not ctx.is_main_guarded(call):
             yield ctx.report("FBP503", call, what="uvicorn.run(reload=True)",
                              effect=RELOAD_EFFECT)
+
+
+def _decided_by_branch(ctx: FileContext, call: ast.Call) -> bool:
+    """``if settings.DEBUG: app = FastAPI(debug=True)`` / ``else: app = FastAPI(...)``: an
+    ``if``/``else`` or a conditional expression on a configuration value whose other
+    branch makes the same call differently is a per-deployment decision, not a default
+    left in place. An ``if`` ending in ``return``/``raise`` is followed by its else."""
+    callee = ctx.callee(call)
+    child: ast.AST = call
+    for ancestor in ctx.module.ancestors(call):
+        for test, others in _alternatives(ctx, ancestor, child):
+            if _reads_configuration(ctx, test) \
+                    and any(_same_call_differently(ctx, call, callee, node) for node in others):
+                return True
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            return False
+        child = ancestor
+    return False
+
+
+def _alternatives(ctx: FileContext, ancestor: ast.AST,
+                  child: ast.AST) -> Iterator[tuple[ast.expr, list[ast.AST]]]:
+    """The tests that choose between ``child`` and other code, each with that other code."""
+    if isinstance(ancestor, ast.IfExp) and child is not ancestor.test:
+        yield ancestor.test, [ancestor.orelse if child is ancestor.body else ancestor.body]
+    elif isinstance(ancestor, ast.If) and child in ancestor.body:
+        after = _following(ctx, ancestor) if _ends_early(ancestor.body) else []
+        yield ancestor.test, [*ancestor.orelse, *after]
+    elif isinstance(ancestor, ast.If) and child in ancestor.orelse:
+        yield ancestor.test, list(ancestor.body)
+    if isinstance(child, ast.stmt):
+        # ``if settings.debug: return FastAPI(debug=True)`` above ``return FastAPI()``
+        for statement in _preceding(ctx, child):
+            if isinstance(statement, ast.If) and _ends_early(statement.body):
+                yield statement.test, list(statement.body)
+
+
+def _ends_early(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
+
+
+def _statement_list(ctx: FileContext, statement: ast.stmt) -> list[ast.stmt]:
+    parent = ctx.module.parents.get(statement)
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(parent, field, None)
+        if isinstance(statements, list) and statement in statements:
+            return statements
+    return []
+
+
+def _following(ctx: FileContext, statement: ast.stmt) -> list[ast.stmt]:
+    statements = _statement_list(ctx, statement)
+    return statements[statements.index(statement) + 1:] if statements else []
+
+
+def _preceding(ctx: FileContext, statement: ast.stmt) -> list[ast.stmt]:
+    statements = _statement_list(ctx, statement)
+    return statements[:statements.index(statement)] if statements else []
+
+
+def _reads_configuration(ctx: FileContext, test: ast.expr) -> bool:
+    """A test on a setting: an environment read (``os.getenv(...)``, ``os.environ[...]``)
+    or a name whose words say configuration (``DEBUG``, ``settings.ENV``, ``is_prod``)."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and ctx.callee(node) in secrets.ENV_DEFAULT_CALLS:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "environ" \
+                and ctx.qualname(node) == "os.environ":
+            return True
+        name = node.id if isinstance(node, ast.Name) else \
+            node.attr if isinstance(node, ast.Attribute) else None
+        if name is not None and not CONFIG_WORDS.isdisjoint(secrets.name_words(name)):
+            return True
+    return False
+
+
+def _same_call_differently(ctx: FileContext, call: ast.Call, callee: str | None,
+                           node: ast.AST) -> bool:
+    """Does ``node`` hold a call to the same callee with other arguments?"""
+    return any(isinstance(other, ast.Call) and ctx.callee(other) == callee
+               and ast.dump(other) != ast.dump(call) for other in ast.walk(node))
 
 
 def servers_started_on_import(ctx: FileContext) -> Iterator[Report]:
