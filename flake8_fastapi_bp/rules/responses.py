@@ -257,11 +257,14 @@ def _all_args(function: FunctionNode) -> list[ast.arg]:
 
 
 def _never_true(guarantees: NoneGuarantees, test: ast.expr) -> bool:
-    """``item is None`` where ``item: Item`` is required: the request was refused before
-    the endpoint ran, so the check is dead code, not validation."""
+    """``item is None`` where ``item: Item`` is required, ``not key`` where ``key`` is
+    declared with ``min_length=1``: the request was refused before the endpoint ran, so
+    the check is dead code, not validation."""
     if isinstance(test, ast.BoolOp):
         found = [_never_true(guarantees, value) for value in test.values]
         return all(found) if isinstance(test.op, ast.Or) else any(found)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return guarantees.never_empty(test.operand)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1
             and isinstance(test.ops[0], (ast.Is, ast.Eq))):
         return False
@@ -272,6 +275,10 @@ def _never_true(guarantees: NoneGuarantees, test: ast.expr) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+# Where a parameter or field is declared: its module, annotation and default.
+Declaration = tuple[ModuleInfo, ast.expr, "ast.expr | None"]
 
 
 class NoneGuarantees:
@@ -286,8 +293,20 @@ class NoneGuarantees:
     def never_none(self, expr: ast.expr) -> bool:
         return self.declared(expr) is not None
 
-    def declared(self, expr: ast.expr, depth: int = 0) -> tuple[ModuleInfo, ast.expr] | None:
-        """The annotation (and its module) that guarantees ``expr`` is not None."""
+    def never_empty(self, expr: ast.expr) -> bool:
+        """Not None, and declared with ``min_length``/``min_items`` of 1 or more (in the
+        default, ``Path(min_length=1)``, or the ``Annotated`` metadata)."""
+        found = self.declared(expr)
+        if found is None:
+            return False
+        module, annotation, default = found
+        declarations = [default] + [meta for _, meta in
+                                    self.ctx.resolver.annotated_metadata(module, annotation)]
+        return any(isinstance(call, ast.Call) and _at_least_one(call) for call in declarations)
+
+    def declared(self, expr: ast.expr, depth: int = 0) -> Declaration | None:
+        """The declaration (module, annotation, default) that guarantees ``expr`` is not
+        None."""
         if depth > 5:
             return None
         if isinstance(expr, ast.Name):
@@ -297,7 +316,7 @@ class NoneGuarantees:
         owner = self.declared(expr.value, depth + 1)
         if owner is None:
             return None
-        module, annotation = owner
+        module, annotation, _ = owner
         value = self.ctx.resolver.value(module, _unannotated(self.ctx, module, annotation))
         if value is None or value.instance or value.definition is None \
                 or not value.definition.is_class:
@@ -305,7 +324,7 @@ class NoneGuarantees:
         return self.required_field(value.definition.module, value.definition.node,
                                    expr.attr, 0)
 
-    def required_parameter(self, name: ast.Name) -> tuple[ModuleInfo, ast.expr] | None:
+    def required_parameter(self, name: ast.Name) -> Declaration | None:
         module = self.ctx.module
         scope = module.scope_of(name)
         bindings = scope.bindings.get(name.id, []) if scope.node is self.endpoint else []
@@ -315,11 +334,12 @@ class NoneGuarantees:
         if not isinstance(arg, ast.arg) or arg.annotation is None \
                 or not _required(bindings[0].value):
             return None
-        return (module, arg.annotation) if _excludes_none(self.ctx, module, arg.annotation) \
-            else None
+        if not _excludes_none(self.ctx, module, arg.annotation):
+            return None
+        return module, arg.annotation, bindings[0].value
 
     def required_field(self, module: ModuleInfo, classdef: ast.AST, field: str,
-                       depth: int) -> tuple[ModuleInfo, ast.expr] | None:
+                       depth: int) -> Declaration | None:
         if not isinstance(classdef, ast.ClassDef) or depth > 5:
             return None
         for statement in classdef.body:
@@ -327,7 +347,7 @@ class NoneGuarantees:
                     and statement.target.id == field:
                 if _required(statement.value) \
                         and _excludes_none(self.ctx, module, statement.annotation):
-                    return module, statement.annotation
+                    return module, statement.annotation, statement.value
                 return None
         for base in classdef.bases:  # a field declared in a project base class
             value = self.ctx.resolver.value(module, base)
@@ -337,6 +357,11 @@ class NoneGuarantees:
                 if found is not None:
                     return found
         return None
+
+
+def _at_least_one(call: ast.Call) -> bool:
+    return any(k.arg in ("min_length", "min_items") and isinstance(k.value, ast.Constant)
+               and type(k.value.value) is int and k.value.value >= 1 for k in call.keywords)
 
 
 def _required(default: ast.expr | None) -> bool:
