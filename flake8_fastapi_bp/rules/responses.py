@@ -385,13 +385,21 @@ def _unannotated(ctx: FileContext, module: ModuleInfo, annotation: ast.expr) -> 
     return annotation
 
 
-def _excludes_none(ctx: FileContext, module: ModuleInfo, annotation: ast.expr) -> bool:
+def _excludes_none(ctx: FileContext, module: ModuleInfo, annotation: ast.expr,
+                   depth: int = 0) -> bool:
     """Does the annotation name classes only (not None, ``Optional``, ``Union``, ``Any``,
-    a string or an alias that may hide them)?"""
+    a string)? A module-level alias (``services = Literal["a", "b"] | str``) is read
+    where it is bound."""
     annotation = _unannotated(ctx, module, annotation)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return depth < 8 and _excludes_none(ctx, module, annotation.left, depth + 1) \
+            and _excludes_none(ctx, module, annotation.right, depth + 1)
     head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
     if not isinstance(head, (ast.Name, ast.Attribute)):
         return False
+    alias = ctx.resolver.bound_expression(module, head)
+    if alias is not None and alias[1] is not head and depth < 8:
+        return _excludes_none(ctx, alias[0], alias[1], depth + 1)
     value = ctx.resolver.value(module, head)
     if value is None or value.instance or value.name in OPTIONAL | UNION \
             or value.name in ("typing.Any", "builtins.object"):
