@@ -305,12 +305,24 @@ def _is_dotted(node: ast.expr) -> bool:
     return isinstance(node, ast.Name)
 
 
-def is_type_map(values: list[str]) -> bool:
-    """A map whose values are all type expressions, one at least of a known type
-    (``{"password": "str", "secret": "V1SecretVolumeSource"}``): its bare class names
-    are types too."""
-    return len(values) >= 2 and any(is_type_expression(v) for v in values) \
-        and all(is_type_expression(v, known_names_only=False) for v in values)
+def is_type_map(entries: list[tuple[str, str]]) -> bool:
+    """A map (key, value) whose values are all type expressions, one at least a known type
+    or a class named after its key (``{"password": "str"}``, ``{"secret":
+    "V1SecretProjection"}``): its bare class names are types too."""
+    if len(entries) < 2 or not all(is_type_expression(value, known_names_only=False)
+                                   for _, value in entries):
+        return False
+    return any(is_type_expression(value) or _names_a_class_of(key, value)
+               for key, value in entries)
+
+
+def _names_a_class_of(key: str, value: str) -> bool:
+    """``V1SecretProjection`` for ``secret``: a class name made of the key's words and more."""
+    key_words, value_words = name_words(key), name_words(value)
+    size = len(key_words)
+    return bool(key_words) and len(value_words) > size and _is_class_name(value) and any(
+        value_words[start:start + size] == key_words
+        for start in range(len(value_words) - size + 1))
 
 
 def masked(text: str) -> str:

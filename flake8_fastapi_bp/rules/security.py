@@ -404,9 +404,10 @@ def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[SecretBinding]:
 def _dict_bindings(node: ast.Dict) -> Iterator[SecretBinding]:
     """Each literal key and its value; in a map of type expressions (a generated client's
     ``openapi_types``) the values are types, and only a URL with a password counts."""
-    texts = [value.value for value in node.values
-             if isinstance(value, ast.Constant) and isinstance(value.value, str)]
-    types_only = len(texts) == len(node.values) and secrets.is_type_map(texts)
+    entries = [(key.value, value.value) for key, value in zip(node.keys, node.values)
+               if isinstance(key, ast.Constant) and isinstance(key.value, str)
+               and isinstance(value, ast.Constant) and isinstance(value.value, str)]
+    types_only = len(entries) == len(node.values) and secrets.is_type_map(entries)
     for key, value in zip(node.keys, node.values):
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             yield SecretBinding(f"dict key {key.value!r}", None if types_only else key.value,
