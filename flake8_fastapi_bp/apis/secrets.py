@@ -83,6 +83,8 @@ NO_KEY_SENTINELS = frozenset({
     "notrequired", "notused", "unused", "disabled", "dummy", "anonymous", "blank",
 })
 NO_KEY_WORDS = frozenset({"no", "not", "without"})
+# The characters a type expression is written with (a cheap test before parsing).
+TYPE_CHARACTERS = re.compile(r"^[A-Za-z_][\w\[\](), .|]*$")
 # Type expressions written as strings (generated OpenAPI clients' ``openapi_types =
 # {"password": "str", "image_pull_secrets": "list[V1LocalObjectReference]"}``): the
 # names a bare value may use, and the generic heads a subscript or call may start with.
@@ -260,7 +262,7 @@ def is_type_expression(text: str, known_names_only: bool = True) -> bool:
     ``"Optional[int]"``, ``"int | None"``: a type written as a string. A bare name counts
     only when it is a known type (``"Secret123"`` is a name too), unless
     ``known_names_only`` is off (a value beside other type expressions in one map)."""
-    if len(text) > 200 or not text.isascii():
+    if len(text) > 200 or TYPE_CHARACTERS.match(text) is None:
         return False
     try:
         tree = ast.parse(text, mode="eval").body
