@@ -58,6 +58,9 @@ DESCRIPTIVE_WORD_STARTS = ("expir", "hash")
 # kind of secret or where it travels, not a secret.
 LABEL_WORDS = frozenset({"type", "types", "kind", "name", "names", "field", "fields",
                          "column", "label", "header", "headers", "cookie", "param"})
+# ... or it is a category and the head alone: an access-control table's entry
+# (``RESOURCE_PASSWORD = "Passwords"``; not ``RESOURCE_OWNER_PASSWORD``).
+CATEGORY_WORDS = frozenset({"resource", "resources", "permission", "permissions"})
 
 # Values that are obviously not secrets.
 NOT_SECRET_VALUES = frozenset({
@@ -97,6 +100,9 @@ TYPE_NAMES = frozenset(
 # Names of things: a URN (``urn:ietf:params:oauth:token-type:access_token``), an HTTP
 # header (``x-goog-api-key``), a dunder sentinel (``__team_scope_auth_check__``).
 IDENTIFIER_VALUE = re.compile(r"^(?:urn:\S+|[Xx]-[A-Za-z0-9-]+|__\w+__)$")
+# A marker put into text and replaced later: a word between the same punctuation
+# (``"!UNDERSCORE!"``, ``"@@TOKEN@@"``).
+TEXT_MARKER = re.compile(r"^([!@#%&*~^|=+:;$-])\1*[A-Za-z][A-Za-z0-9_-]*\1+$")
 # Identifiers made of words (``failed-to-connect-to-db``, ``byok_session_cookie``): when
 # their words describe (see ``describes_secret``) they name a state or a thing.
 IDENTIFIER_WORDS = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+$")
@@ -189,6 +195,8 @@ def describes_secret(words: list[str], labels: bool = True) -> bool:
     ``"field-token"`` it is just a word)."""
     if words[-1] in DESCRIPTIVE_LAST_WORDS or (labels and not LABEL_WORDS.isdisjoint(words[:-1])):
         return True
+    if labels and len(words) == 2 and words[0] in CATEGORY_WORDS:
+        return True
     return any(word in DESCRIPTIVE_ANY_WORDS or word.startswith(DESCRIPTIVE_WORD_STARTS)
                for word in words)
 
@@ -225,7 +233,8 @@ def is_obviously_not_secret(value: str, name: str | None = None) -> bool:
         return True
     if text.lower() in NOT_SECRET_VALUES or len(set(text)) == 1:
         return True
-    if is_env_var_name(text) or IDENTIFIER_VALUE.match(text) or is_template(text):
+    if is_env_var_name(text) or IDENTIFIER_VALUE.match(text) or is_template(text) \
+            or TEXT_MARKER.match(text):
         return True
     if says_no_key(text) or is_type_expression(text):
         return True
