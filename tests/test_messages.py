@@ -33,3 +33,9 @@ def test_every_form_fills_its_template() -> None:
     for rule in RULES.values():
         for form, _ in rule.forms:
             assert "{" not in rule.format(form=form, **fields)
+
+
+def test_fields_read_by_enclosing_tests_and_match_subjects_count() -> None:
+    found = messages_by_line("fbp302_cross_parameters.py")
+    assert "spans request.experiment_id, request.type" in found[57]
+    assert "spans request.custom_path, request.type" in found[61]

@@ -196,7 +196,7 @@ def _advice(ctx: FileContext, endpoint: FunctionNode, check: ast.If) -> dict[str
     uses elsewhere too (a constraint on the model would apply there), else
     ``parameter`` (``Query(ge=...)``, ``Field``)."""
     parameters = {arg.arg for arg in _all_args(endpoint)}
-    tests = [check.test] + [a.test for a in _enclosing_conditions(ctx, check, endpoint)]
+    tests = [check.test, *_enclosing_conditions(ctx, check, endpoint)]
     fields = {(root, attribute) for test in tests for root, attribute in _fields_read(test)
               if root in parameters}
     if len(fields) >= 2:
@@ -210,13 +210,18 @@ def _advice(ctx: FileContext, endpoint: FunctionNode, check: ast.If) -> dict[str
 
 
 def _enclosing_conditions(ctx: FileContext, check: ast.If,
-                          endpoint: FunctionNode) -> list[ast.If | ast.While]:
+                          endpoint: FunctionNode) -> list[ast.expr]:
+    """The ``if``/``while`` tests and ``match`` subjects the check is nested in."""
     found = []
+    child: ast.AST = check
     for ancestor in ctx.module.ancestors(check):
         if ancestor is endpoint:
             break
-        if isinstance(ancestor, (ast.If, ast.While)):
-            found.append(ancestor)
+        if isinstance(ancestor, (ast.If, ast.While)) and child is not ancestor.test:
+            found.append(ancestor.test)
+        elif isinstance(ancestor, ast.Match):
+            found.append(ancestor.subject)
+        child = ancestor
     return found
 
 
