@@ -340,13 +340,24 @@ def _is_enum_member(ctx: FileContext, node: ast.AST) -> bool:
 
 
 def _names_its_class(ctx: FileContext, text: str, literal: ast.Constant) -> bool:
-    """``class OllamaConfig: api_key = "ollama"``: a value that repeats a word of its
-    class's name is a stand-in for a service that needs no key."""
+    """``class OllamaConfig: api_key = "ollama"``, ``OllamaConfig(api_key="ollama")``: a
+    value that repeats a word of the class it configures (the enclosing class, or a class
+    it is passed to) is a stand-in for a service that needs no key."""
     for ancestor in ctx.module.ancestors(literal):
+        if isinstance(ancestor, ast.Call) and _repeats_class_name(
+                text, _written_name(ancestor.func)):
+            return True
         if isinstance(ancestor, ast.ClassDef):
-            words = secrets.name_words(ancestor.name)
-            return text.lower() in words or text.lower() == ancestor.name.lower()
+            return _repeats_class_name(text, ancestor.name)
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda)):
+            return False
     return False
+
+
+def _repeats_class_name(text: str, name: str | None) -> bool:
+    if not name or not name[0].isupper():
+        return False
+    return text.lower() in secrets.name_words(name) or text.lower() == name.lower()
 
 
 def _secret_literals(ctx: FileContext,
