@@ -53,6 +53,8 @@ DESCRIPTIVE_ANY_WORDS = frozenset({
     "errors", "err", "missing", "wrong", "incorrect", "mismatch", "failed", "failure",
 })
 DESCRIPTIVE_WORD_STARTS = ("expir", "hash")
+# ... or it names a tokenizer's special token (``eos_token``, ``pad_token``): text, not auth.
+SPECIAL_TOKEN_WORDS = frozenset({"eos", "bos", "pad", "unk", "sep", "cls", "mask"})
 # ... or a word before its head labels what follows: a category prefix of a constant
 # (``RESOURCE_TYPE_GATEWAY_SECRET = "gateway_secret"``, ``COOKIE_NAME_JWT_TOKEN``) names a
 # kind of secret or where it travels, not a secret.
@@ -84,6 +86,7 @@ GLUED_SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "apikey")
 NO_KEY_SENTINELS = frozenset({
     "empty", "none", "null", "nil", "na", "nokey", "notset", "unset", "notneeded",
     "notrequired", "notused", "unused", "disabled", "dummy", "anonymous", "blank",
+    "unknown", "unattributed",
 })
 NO_KEY_WORDS = frozenset({"no", "not", "without"})
 # The characters a type expression is written with (a cheap test before parsing).
@@ -196,6 +199,8 @@ def describes_secret(words: list[str], labels: bool = True) -> bool:
     if words[-1] in DESCRIPTIVE_LAST_WORDS or (labels and not LABEL_WORDS.isdisjoint(words[:-1])):
         return True
     if labels and len(words) == 2 and words[0] in CATEGORY_WORDS:
+        return True
+    if len(words) >= 2 and words[-1] in ("token", "tokens") and words[-2] in SPECIAL_TOKEN_WORDS:
         return True
     return any(word in DESCRIPTIVE_ANY_WORDS or word.startswith(DESCRIPTIVE_WORD_STARTS)
                for word in words)
