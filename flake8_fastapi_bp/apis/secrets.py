@@ -89,6 +89,8 @@ NO_KEY_SENTINELS = frozenset({
     "unknown", "unattributed",
 })
 NO_KEY_WORDS = frozenset({"no", "not", "without"})
+# A Python identifier (a parameter or attribute name).
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # The characters a type expression is written with (a cheap test before parsing).
 TYPE_CHARACTERS = re.compile(r"^[A-Za-z_][\w\[\](), .|]*$")
 # Type expressions written as strings (generated OpenAPI clients' ``openapi_types =
@@ -330,6 +332,20 @@ def is_type_map(entries: list[tuple[str, str]]) -> bool:
         return False
     return any(is_type_expression(value) or _names_a_class_of(key, value)
                for key, value in entries)
+
+
+def is_name_map(entries: list[tuple[str, str]]) -> bool:
+    """A map (key, value) from names to names (``{"project": "watsonx_project",
+    "token": "watsonx_token"}``): every value is an identifier ending with its key's words
+    (a parameter renamed for another API)."""
+    return len(entries) >= 2 and all(
+        IDENTIFIER.match(value) is not None and _ends_with_words(value, key)
+        for key, value in entries)
+
+
+def _ends_with_words(value: str, key: str) -> bool:
+    key_words, value_words = name_words(key), name_words(value)
+    return bool(key_words) and value_words[-len(key_words):] == key_words
 
 
 def _names_a_class_of(key: str, value: str) -> bool:

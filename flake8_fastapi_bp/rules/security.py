@@ -414,14 +414,15 @@ def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[SecretBinding]:
 
 def _dict_bindings(ctx: FileContext, node: ast.Dict) -> Iterator[SecretBinding]:
     """Each literal key and its value; in a map of type expressions (a generated client's
-    ``openapi_types``) the values are types, and only a URL with a password counts."""
+    ``openapi_types``) or of names to names the values are not values, and only a URL
+    with a password counts."""
     entries = [(key.value, value.value) for key, value in zip(node.keys, node.values)
                if isinstance(key, ast.Constant) and isinstance(key.value, str)
                and isinstance(value, ast.Constant) and isinstance(value.value, str)]
     # Cheap test first: only a map with a secret-like key needs reading as a type map.
     types_only = len(entries) == len(node.values) and any(
         secrets.is_secret_name(key, ctx.settings.secret_names) for key, _ in entries) \
-        and secrets.is_type_map(entries)
+        and (secrets.is_type_map(entries) or secrets.is_name_map(entries))
     for key, value in zip(node.keys, node.values):
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             yield SecretBinding(f"dict key {key.value!r}", None if types_only else key.value,
