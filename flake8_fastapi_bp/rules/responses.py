@@ -184,7 +184,7 @@ def manual_validations(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Rep
         enclosing = _parameters_of_enclosing_tests(ctx, node, endpoint, current)
         if enclosing is None or len(test.read | enclosing) != 1:
             continue
-        if _never_true(NoneGuarantees(ctx, endpoint), node.test):
+        if _never_true(PydanticGuarantees(ctx, endpoint), node.test):
             continue  # dead code: pydantic already refused the request
         yield ctx.report("FBP302", node, function=endpoint.name,
                          **_advice(ctx, endpoint, node))
@@ -261,7 +261,7 @@ def _all_args(function: FunctionNode) -> list[ast.arg]:
     return args.posonlyargs + args.args + args.kwonlyargs
 
 
-def _never_true(guarantees: NoneGuarantees, test: ast.expr) -> bool:
+def _never_true(guarantees: PydanticGuarantees, test: ast.expr) -> bool:
     """``item is None`` where ``item: Item`` is required, ``not key`` where ``key`` is
     declared with ``min_length=1``: the request was refused before the endpoint ran, so
     the check is dead code, not validation."""
@@ -286,10 +286,11 @@ def _is_none(node: ast.expr) -> bool:
 Declaration = tuple[ModuleInfo, ast.expr, "ast.expr | None"]
 
 
-class NoneGuarantees:
-    """What pydantic guarantees is not None when the endpoint runs: a required parameter
-    whose annotation does not admit None, and its required non-Optional fields (declared
-    in a project class, or its project bases), field after field."""
+class PydanticGuarantees:
+    """What pydantic guarantees when the endpoint runs: not None for a required parameter
+    whose annotation does not admit None and for its required non-Optional fields
+    (declared in a project class, or its project bases), field after field; not empty
+    where ``min_length`` is declared too."""
 
     def __init__(self, ctx: FileContext, endpoint: FunctionNode) -> None:
         self.ctx = ctx
