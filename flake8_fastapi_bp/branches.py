@@ -19,6 +19,13 @@ Two questions for the call graph (``summaries.py``):
   code after ``if _storage is not None: return _storage``. The flag must outlive the
   call: a ``global``/``nonlocal`` name or an attribute, assigned in the guarded code.
 
+- *Known not None*: ``render(title)`` in ``def page(title: str)`` never takes the
+  ``if title is None:`` (or ``if not title:``) fallback of ``render``. An argument that a
+  non-Optional annotation, a constructor, a function annotated ``-> str`` or a literal
+  shows is not None is the constant ``NOT_NONE``: it settles ``is None``/``is not None``
+  and is taken as truthy (such a fallback stands for a missing argument, not an empty
+  one), and its prefix tests select no mode, as for any non-literal argument.
+
 Unknown stays unknown: any test these rules cannot decide keeps both branches.
 """
 
@@ -28,13 +35,23 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from .resolve.module import FunctionNode, ModuleInfo
-from .resolve.names import Resolver, own_nodes
+from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
+from .resolve.names import DEPENDS, Resolver, own_nodes
 
 # (parameter name, constant value), sorted: hashable, so it can key caches.
 Constants = tuple[tuple[str, object], ...]
 NO_CONSTANTS: Constants = ()
 UNKNOWN = object()
+
+
+class _NotNone:
+    """The constant of an argument known only not to be None (see the module docstring)."""
+
+    def __repr__(self) -> str:
+        return "NOT_NONE"
+
+
+NOT_NONE = _NotNone()
 # In Constants, this entry says "the call site is known": every parameter missing from
 # the constants got a non-literal argument, so its prefix tests select a mode the call
 # does not ask for. Constants without it (no call site) keep every prefix branch.
@@ -113,13 +130,81 @@ def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:
 
 def _argument(node: ast.expr, known: dict[str, object], names: Names | None) -> object:
     """A literal argument, a caller's parameter known to be one, or a name (``X``,
-    ``settings_module.X``) bound exactly once, to a literal."""
+    ``settings_module.X``) bound exactly once, to a literal; else ``NOT_NONE`` when the
+    argument (or the one expression the name is bound to) is known not to be None."""
     value = _literal(node, known)
-    if value is not UNKNOWN or names is None or not _may_be_constant(node, known):
+    if value is not UNKNOWN or names is None:
         return value
     resolver, module = names
-    bound = resolver.bound_expression(module, node)
-    return UNKNOWN if bound is None or bound[1] is node else _literal(bound[1], {})
+    if _may_be_constant(node, known):
+        bound = resolver.bound_expression(module, node)
+        if bound is not None and bound[1] is not node:
+            value = _literal(bound[1], {})
+            if value is not UNKNOWN:
+                return value
+            module, node = bound
+    return NOT_NONE if not_none(resolver, module, node) else UNKNOWN
+
+
+# Builtins whose call never gives None.
+NEVER_NONE_CALLS = frozenset(f"builtins.{name}" for name in (
+    "str", "int", "float", "bytes", "bool", "list", "dict", "set", "tuple", "frozenset",
+    "len", "repr", "sorted"))
+DISPLAYS = (ast.JoinedStr, ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp,
+            ast.DictComp, ast.SetComp)
+
+
+def not_none(resolver: Resolver, module: ModuleInfo, node: ast.expr) -> bool:
+    """Is the expression's value known not to be None: a literal or display, a
+    constructor or a function declared to return a non-Optional type, a name declared
+    with a non-Optional annotation (a parameter without a None default)?"""
+    if isinstance(node, ast.Constant):
+        return node.value is not None
+    if isinstance(node, DISPLAYS):
+        return True
+    if isinstance(node, ast.Call):
+        return _returns_not_none(resolver, module, node)
+    if isinstance(node, ast.Name):
+        binding = _single_binding(module, node)
+        return binding is not None and _declared_not_none(resolver, module, binding)
+    return False
+
+
+def _returns_not_none(resolver: Resolver, module: ModuleInfo, call: ast.Call) -> bool:
+    definition = resolver.definition(module, call)
+    if definition is None:
+        return resolver.callee(module, call) in NEVER_NONE_CALLS
+    if definition.is_class:
+        return True  # a constructor (a metaclass returning None is not worth a thought)
+    node = definition.node
+    return isinstance(node, ast.FunctionDef) \
+        and resolver.excludes_none(definition.module, node.returns)
+
+
+def _single_binding(module: ModuleInfo, name: ast.Name) -> Binding | None:
+    """The one binding of ``name`` in the innermost scope that binds it."""
+    scope: Scope | None = module.scope_of(name)
+    while scope is not None and name.id not in scope.bindings:
+        scope = scope.parent
+    bindings = scope.bindings[name.id] if scope is not None else []
+    return bindings[0] if len(bindings) == 1 else None
+
+
+def _declared_not_none(resolver: Resolver, module: ModuleInfo, binding: Binding) -> bool:
+    """``title: str`` (no default, a literal one, or one that ``Depends`` injects) or
+    ``title: str = compute()``: the annotation leaves out None and the default keeps to it."""
+    annotation = binding.annotation
+    if binding.kind == "param" and isinstance(binding.node, ast.arg):
+        annotation = binding.node.annotation
+    elif binding.kind != "assign":
+        return False
+    if not resolver.excludes_none(module, annotation):
+        return False
+    default = binding.value
+    if default is None or isinstance(default, ast.Constant):
+        return default is None or default.value is not None
+    return binding.kind == "assign" or (
+        isinstance(default, ast.Call) and resolver.callee(module, default) in DEPENDS)
 
 
 def _may_be_constant(node: ast.expr, known: dict[str, object]) -> bool:
@@ -207,7 +292,7 @@ def dead_nodes(function: FunctionNode, constants: Constants,
 def _opaque_parameters(function: FunctionNode, known: dict[str, object]) -> set[str]:
     """The parameters whose argument at the call site is not a literal."""
     params = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
-    return {param.arg for param in params if param.arg not in known}
+    return {param.arg for param in params if known.get(param.arg, NOT_NONE) is NOT_NONE}
 
 
 def _dead_under(branching: Branching, known: dict[str, object],
@@ -260,6 +345,8 @@ def _decide_compare(test: ast.Compare, known: dict[str, object]) -> object:
     if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) \
             and right.value is None:
         return (value is None) == isinstance(op, ast.Is)
+    if value is NOT_NONE:
+        return UNKNOWN  # only ``is None`` knows what to make of it
     if isinstance(op, (ast.Eq, ast.NotEq)) and other is not UNKNOWN:
         return (value == other) == isinstance(op, ast.Eq)
     if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
