@@ -16,7 +16,8 @@ Two questions for the call graph (``summaries.py``):
   is what the helper is for.
 - *Run once*: ``if _storage is None: _storage = Storage()`` or ``if not self.started:
   ...; self.started = True`` runs its body once per process (or per object); so does the
-  code after ``if _storage is not None: return _storage``. The flag must outlive the
+  code after ``if _storage is not None: return _storage``, and a per-process memo
+  (``if _PID != os.getpid(): ...; _PID = os.getpid()``). The flag must outlive the
   call: a ``global``/``nonlocal`` name or an attribute, assigned in the guarded code.
 
 - *Known not None*: ``render(title)`` in ``def page(title: str)`` never takes the
@@ -402,22 +403,31 @@ def run_once_nodes(function: FunctionNode,
 
 
 def _flag(test: ast.expr, persistent: frozenset[str], unset: bool) -> str | None:
-    """The flag a test reads: ``not F`` / ``F is None`` (unset) or ``F`` /
-    ``F is not None`` (set), F an attribute or a global/nonlocal name."""
+    """The flag a test reads: ``not F`` / ``F is None`` / ``F != v`` / ``F is not v``
+    (unset: a per-process memo such as ``_PID != os.getpid()`` is stale) or ``F`` /
+    ``F is not None`` / ``F == v`` / ``F is v`` (set), F an attribute or a
+    global/nonlocal name."""
     negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
     target: ast.expr | None = test.operand if negated else test  # type: ignore[attr-defined]
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 \
-            and isinstance(test.comparators[0], ast.Constant) \
-            and test.comparators[0].value is None \
-            and isinstance(test.ops[0], (ast.Is, ast.IsNot)):
-        negated = isinstance(test.ops[0], ast.Is)
-        target = test.left
-    if negated != unset or target is None:
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, right = test.ops[0], test.comparators[0]
+        if isinstance(right, ast.Constant) and right.value is None \
+                and isinstance(op, (ast.Is, ast.IsNot)):
+            negated, target = isinstance(op, ast.Is), test.left
+        elif isinstance(op, (ast.NotEq, ast.IsNot, ast.Eq, ast.Is)):
+            negated = isinstance(op, (ast.NotEq, ast.IsNot))
+            target = test.left if _is_flag(test.left, persistent) else right
+        else:
+            target = None
+    if negated != unset or target is None or not _is_flag(target, persistent):
         return None
-    if isinstance(target, ast.Attribute) or (isinstance(target, ast.Name)
-                                             and target.id in persistent):
-        return ast.unparse(target)
-    return None
+    return ast.unparse(target)
+
+
+def _is_flag(node: ast.expr, persistent: frozenset[str]) -> bool:
+    """An attribute or a global/nonlocal name: it outlives the call."""
+    return isinstance(node, ast.Attribute) or (isinstance(node, ast.Name)
+                                               and node.id in persistent)
 
 
 def _assigns(statements: Sequence[ast.stmt], flag: str) -> bool:
