@@ -379,6 +379,24 @@ def _decide_affix(test: ast.Call, known: dict[str, object], opaque: frozenset[st
     return getattr(value, func.attr)(tuple(affixes))
 
 
+# ----- branches of any kind -------------------------------------------------------------
+def in_branch(parents: dict[ast.AST, ast.AST], node: ast.AST, function: ast.AST) -> bool:
+    """Does ``node`` run only on some paths through ``function``: inside an ``if``/``else``
+    or a conditional expression (not its test), an ``except`` or ``case`` block, or an
+    operand of ``and``/``or`` after the first? Loops, ``with`` and ``try`` bodies count as
+    unconditional."""
+    child, parent = node, parents.get(node)
+    while parent is not None and parent is not function:
+        if isinstance(parent, (ast.ExceptHandler, ast.match_case)):
+            return True
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
+            return True
+        if isinstance(parent, ast.BoolOp) and child is not parent.values[0]:
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
 # ----- run-once guards -------------------------------------------------------------------
 def run_once_nodes(function: FunctionNode,
                    branching: Branching | None = None) -> frozenset[int]:

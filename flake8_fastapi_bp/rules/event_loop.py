@@ -258,7 +258,7 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
             continue  # FBP101-106 already report this very call (--fbp-blocking-calls)
         # The call's arguments rule out branches; run-once code is startup work.
         chain = graph.chain(definition, kind, leaf, depth, call=call, once=True,
-                            caller=ctx.module)
+                            caller=ctx.module, unconditional_first=True)
         if chain is None:
             continue
         if id(function) not in once:  # asked only of the few calls that reach a leaf
