@@ -16,8 +16,9 @@ Two questions for the call graph (``summaries.py``):
   is what the helper is for.
 - *Run once*: ``if _storage is None: _storage = Storage()`` or ``if not self.started:
   ...; self.started = True`` runs its body once per process (or per object); so does the
-  code after ``if _storage is not None: return _storage``, and a per-process memo
-  (``if _PID != os.getpid(): ...; _PID = os.getpid()``). The flag must outlive the
+  code after ``if _storage is not None: return _storage``, a per-process memo
+  (``if _PID != os.getpid(): ...; _PID = os.getpid()``) and a re-creation when stale
+  (``if _client is None or _client.closed: _client = make()``). The flag must outlive the
   call: a ``global``/``nonlocal`` name or an attribute, assigned in the guarded code.
 
 - *Known not None*: ``render(title)`` in ``def page(title: str)`` never takes the
@@ -410,7 +411,7 @@ def run_once_nodes(function: FunctionNode,
         for index, statement in enumerate(block):
             if not isinstance(statement, ast.If):
                 continue
-            flag = _flag(statement.test, persistent, unset=True)
+            flag = _unset_flag(statement.test, persistent)
             if flag is not None and _assigns(statement.body, flag):
                 once.update(_ids(statement.body))
             flag = _flag(statement.test, persistent, unset=False)
@@ -418,6 +419,23 @@ def run_once_nodes(function: FunctionNode,
             if flag is not None and _leaves(statement.body) and _assigns(rest, flag):
                 once.update(_ids(rest))
     return frozenset(once)
+
+
+def _unset_flag(test: ast.expr, persistent: frozenset[str]) -> str | None:
+    """The flag of an "unset" test, also when ``or`` adds checks on the same flag that
+    make it stale (``_client is None or _client.closed``, ``not _loop or not
+    _loop.is_running()``): the body then runs once per (re)creation."""
+    if not (isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or)):
+        return _flag(test, persistent, unset=True)
+    flag = _flag(test.values[0], persistent, unset=True)
+    if flag is None or not all(_mentions(value, flag) for value in test.values[1:]):
+        return None
+    return flag
+
+
+def _mentions(test: ast.expr, flag: str) -> bool:
+    return any(isinstance(node, (ast.Name, ast.Attribute)) and ast.unparse(node) == flag
+               for node in ast.walk(test))
 
 
 def _flag(test: ast.expr, persistent: frozenset[str], unset: bool) -> str | None:
