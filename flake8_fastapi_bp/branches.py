@@ -28,12 +28,21 @@ Two questions for the call graph (``summaries.py``):
   and is taken as truthy (such a fallback stands for a missing argument, not an empty
   one), and its prefix tests select no mode, as for any non-literal argument.
 
+- *Keywords in ``**kwargs``*: a keyword the callee has no parameter for is kept under
+  ``kwargs['key']``, and a call without ``**`` unpacking passes no other key
+  (``kwargs[*]``): ``kwargs.get("delay")`` is then the default, also when passed on as
+  ``helper(delay=kwargs.get("delay"))``. A local bound once to such a read or to a
+  parameter (``delay = kwargs.get("delay", None)``) is decided like one.
+- *Early exits*: an ``if`` whose live branch ends in ``return``/``raise`` rules out the
+  statements after it.
+
 Unknown stays unknown: any test these rules cannot decide keeps both branches.
 """
 
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
@@ -71,12 +80,41 @@ class Signature:
 
     positional: tuple[str, ...]
     defaults: tuple[tuple[str, object], ...]
+    keyword_only: tuple[str, ...] = ()
+    kwargs: str | None = None  # the ``**kwargs`` parameter's name
 
     @classmethod
     def of(cls, function: FunctionNode) -> Signature:
-        positional = tuple(p.arg for p in [*function.args.posonlyargs, *function.args.args])
-        return cls(positional, tuple((param.arg, _literal(default, {}))
-                                     for param, default in _defaults(function)))
+        arguments = function.args
+        positional = tuple(p.arg for p in [*arguments.posonlyargs, *arguments.args])
+        defaults = [(param.arg, _literal(default, {}))
+                    for param, default in _defaults(function)]
+        kwargs = arguments.kwarg.arg if arguments.kwarg is not None else None
+        if kwargs is not None:  # a call that unpacks nothing passes no other key
+            defaults.append((closed_key(kwargs), True))
+        return cls(positional, tuple(defaults),
+                   tuple(p.arg for p in arguments.kwonlyargs), kwargs)
+
+    def receiver_of(self, keyword: str) -> str:
+        """The constants' name for a keyword argument: its parameter, or its key in
+        ``**kwargs``."""
+        if self.kwargs is None or keyword in self.positional or keyword in self.keyword_only:
+            return keyword
+        return kwargs_key(self.kwargs, keyword)
+
+
+def kwargs_key(kwargs: str, key: str) -> str:
+    return f"{kwargs}[{key!r}]"
+
+
+def closed_key(kwargs: str) -> str:
+    """The constants' entry saying that ``kwargs`` holds no key but those given."""
+    return f"{kwargs}[*]"
+
+
+def base_name(name: str) -> str:
+    """``kwargs`` for ``kwargs['key']``: the name a constant is read through."""
+    return name.partition("[")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +125,9 @@ class Arguments:
     a chain goes through it: ``apply``)."""
 
     unpacked: bool  # ``*args`` / ``**kwargs``: which parameter gets what is unknown
-    passed: tuple[tuple[str, str | None, object], ...]  # (parameter, caller name, value)
+    # (parameter, the caller's constant it may be, its value when the caller's
+    # ``**kwargs`` lacks that key, its value otherwise)
+    passed: tuple[tuple[str, str | None, object, object], ...]
     defaults: tuple[tuple[str, object], ...]
 
     @classmethod
@@ -99,10 +139,10 @@ class Arguments:
                 k.arg is None for k in call.keywords):
             return cls(True, (), ())
         params = callee.positional[1:] if bound_receiver else callee.positional
-        pairs = [*zip(params, call.args), *((str(k.arg), k.value) for k in call.keywords)]
-        return cls(False, tuple((param, arg.id if isinstance(arg, ast.Name) else None,
-                                 _argument(arg, {}, names)) for param, arg in pairs),
-                   callee.defaults)
+        pairs = [*zip(params, call.args),
+                 *((callee.receiver_of(str(k.arg)), k.value) for k in call.keywords)]
+        return cls(False, tuple((param, *_source(arg), _argument(arg, {}, names))
+                                for param, arg in pairs), callee.defaults)
 
     def apply(self, caller: Constants = NO_CONSTANTS) -> Constants:
         """The callee's parameters fixed to a literal, given the caller's constants:
@@ -113,12 +153,44 @@ class Arguments:
             return site
         known = dict(caller)
         passed: dict[str, object] = {}
-        for param, name, value in self.passed:
-            passed[param] = known[name] if name in known else value
+        for param, source, absent, value in self.passed:
+            if source in known:
+                value = known[source]
+            elif source is not None and closed_key(base_name(source)) in known:
+                value = absent
+            passed[param] = value
         for param, value in self.defaults:
             passed.setdefault(param, value)
+        for param, value in list(passed.items()):  # a key of unknown value: no key is known
+            if value is UNKNOWN and "[" in param:
+                passed.pop(closed_key(base_name(param)), None)
         return tuple(sorted([*site, *((name, value) for name, value in passed.items()
                                       if value is not UNKNOWN)]))
+
+
+def argument_source(arg: ast.expr) -> str | None:
+    """The caller's constant an argument may be: a name, or a ``**kwargs`` key read."""
+    return _source(arg)[0]
+
+
+def _source(arg: ast.expr) -> tuple[str | None, object]:
+    """The caller's constant an argument may be (a name, a ``**kwargs`` key read) and
+    its value when the caller's ``**kwargs`` is known to lack the key."""
+    if isinstance(arg, ast.Name):
+        return arg.id, UNKNOWN
+    read = _kwargs_read(arg)
+    return (None, UNKNOWN) if read is None else (kwargs_key(read[0], read[1]), read[2])
+
+
+def _kwargs_read(node: ast.expr) -> tuple[str, str, object] | None:
+    """``kwargs.get("key"[, default])``, ``kwargs.pop(...)``: (name, key, default)."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "pop") and isinstance(node.func.value, ast.Name)
+            and 1 <= len(node.args) <= 2 and not node.keywords
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return None
+    default = _literal(node.args[1], {}) if len(node.args) == 2 else None
+    return node.func.value.id, node.args[0].value, default
 
 
 def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:
@@ -220,6 +292,12 @@ def _literal(node: ast.expr, known: dict[str, object]) -> object:
         return node.value
     if isinstance(node, ast.Name):
         return known.get(node.id, UNKNOWN)
+    read = _kwargs_read(node) if known else None
+    if read is not None:
+        name, key, default = read
+        if kwargs_key(name, key) in known:
+            return known[kwargs_key(name, key)]
+        return default if closed_key(name) in known else UNKNOWN
     return UNKNOWN
 
 
@@ -230,9 +308,13 @@ class Branching:
     (the call graph asks again for every set of constants a call site passes)."""
 
     ifs: tuple[ast.If, ...]
-    stores: tuple[tuple[str, int], ...]  # (name, id of the ``Name`` node) of assignments
+    stores: tuple[tuple[str, int], ...]  # (name, id of the binding node) of bindings
     persistent: frozenset[str]  # names declared ``global`` or ``nonlocal``
     blocks: tuple[list[ast.stmt], ...]  # the statement lists that hold an ``if``
+    # Locals bound once, by ``name = value``, that may take a value from the constants:
+    # (name, value, id of the target), in source order.
+    derivable: tuple[tuple[str, ast.expr, int], ...] = ()
+    mutated: frozenset[str] = frozenset()  # dicts written to: ``kwargs["k"] = v``...
 
     @classmethod
     def of(cls, function: FunctionNode,
@@ -242,6 +324,8 @@ class Branching:
         stores: list[tuple[str, int]] = []
         persistent: set[str] = set()
         blocks: list[list[ast.stmt]] = [function.body]
+        assignments: list[tuple[str, ast.expr, int]] = []
+        mutated: set[str] = set()
         for node in own_nodes(function) if nodes is None else nodes:
             if isinstance(node, ast.If):
                 ifs.append(node)
@@ -249,13 +333,57 @@ class Branching:
                 stores.append((node.id, id(node)))
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 persistent.update(node.names)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                assignments.extend(_simple_assignment(node))
+            else:
+                stores.extend(_other_binding(node))
+                mutated.update(_mutated_dict(node))
             if isinstance(node, ast.stmt) and not isinstance(node, DEFINITIONS):
                 blocks.extend(_inner_blocks(node))
+        counts = Counter(name for name, _ in stores)
+        derivable = sorted((item for item in assignments
+                            if counts[item[0]] == 1 and item[0] not in persistent
+                            and _may_derive(item[1])),
+                           key=lambda item: (item[1].lineno, item[1].col_offset))
         return cls(tuple(ifs), tuple(stores), frozenset(persistent),
-                   tuple(b for b in blocks if any(isinstance(s, ast.If) for s in b)))
+                   tuple(b for b in blocks if any(isinstance(s, ast.If) for s in b)),
+                   tuple(derivable), frozenset(mutated))
 
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+DICT_WRITES = frozenset({"update", "setdefault", "clear", "__setitem__", "__delitem__"})
+
+
+def _simple_assignment(node: ast.Assign | ast.AnnAssign) -> Iterator[tuple[str, ast.expr, int]]:
+    """``name = value`` / ``name: T = value`` with a single name target."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if len(targets) == 1 and isinstance(targets[0], ast.Name) and node.value is not None:
+        yield targets[0].id, node.value, id(targets[0])
+
+
+def _may_derive(value: ast.expr) -> bool:
+    """A value the constants can give: a name (a parameter) or a ``**kwargs`` read."""
+    return isinstance(value, ast.Name) or _kwargs_read(value) is not None
+
+
+def _other_binding(node: ast.AST) -> Iterator[tuple[str, int]]:
+    """Names bound without a ``Name`` node: ``except E as e``, imports, nested defs."""
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        yield node.name, id(node)
+    elif isinstance(node, ast.alias):
+        yield (node.asname or node.name.partition(".")[0]), id(node)
+    elif isinstance(node, DEFINITIONS):
+        yield node.name, id(node)
+
+
+def _mutated_dict(node: ast.AST) -> Iterator[str]:
+    """``d["k"] = v``, ``del d["k"]``, ``d.update(...)``: the dict ``d`` is written to."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) \
+            and isinstance(node.ctx, (ast.Store, ast.Del)):
+        yield node.value.id
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in DICT_WRITES and isinstance(node.func.value, ast.Name):
+        yield node.func.value.id
 
 
 def _inner_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -278,17 +406,33 @@ def dead_nodes(function: FunctionNode, constants: Constants,
     known = dict(constants)
     opaque = _opaque_parameters(function, known) if known.pop(CALL_SITE[0], None) \
         else set()
+    derived_at = {target for _, _, target in branching.derivable}
     while True:
-        dead = _dead_under(branching, known, frozenset(opaque))
+        known = {name: value for name, value in known.items()
+                 if base_name(name) not in branching.mutated}
+        dead = _dead_under(branching, {**known, **_derived(branching, known)},
+                           frozenset(opaque))
         if not dead:
             return dead  # less knowledge cannot rule out more
-        stored = {name for name, node in branching.stores if node not in dead}
-        rebound = {name for name in known if name in stored}
+        stored = {name for name, node in branching.stores
+                  if node not in dead and node not in derived_at}
+        rebound = {name for name in known if base_name(name) in stored}
         if not rebound and opaque.isdisjoint(stored):
             return dead
         for name in rebound:
             del known[name]
         opaque -= stored
+
+
+def _derived(branching: Branching, known: dict[str, object]) -> dict[str, object]:
+    """Locals bound once to a parameter's constant or a ``**kwargs`` read it settles."""
+    derived: dict[str, object] = {}
+    for name, value, _ in branching.derivable:
+        if name not in known:
+            found = _literal(value, {**known, **derived})
+            if found is not UNKNOWN:
+                derived[name] = found
+    return derived
 
 
 def _opaque_parameters(function: FunctionNode, known: dict[str, object]) -> set[str]:
@@ -307,7 +451,19 @@ def _dead_under(branching: Branching, known: dict[str, object],
             value = decide(node.test, known, opaque)
             if value is not UNKNOWN:
                 dead.update(_ids(node.orelse if value else node.body))
+    for block in branching.blocks:  # code after an ``if`` whose live branch leaves
+        for index, statement in enumerate(block):
+            if isinstance(statement, ast.If) and id(statement) not in dead \
+                    and _leaves_when_decided(statement, known, opaque):
+                dead.update(_ids(block[index + 1:]))
+                break
     return frozenset(dead)
+
+
+def _leaves_when_decided(statement: ast.If, known: dict[str, object],
+                         opaque: frozenset[str]) -> bool:
+    value = decide(statement.test, known, opaque)
+    return value is not UNKNOWN and _leaves(statement.body if value else statement.orelse)
 
 
 def decide(test: ast.expr, known: dict[str, object],
@@ -325,7 +481,8 @@ def decide(test: ast.expr, known: dict[str, object],
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         return _decide_compare(test, known)
     if isinstance(test, ast.Call):
-        return _decide_affix(test, known, opaque)
+        value = _literal(test, known)
+        return _decide_affix(test, known, opaque) if value is UNKNOWN else bool(value)
     return UNKNOWN
 
 

@@ -41,7 +41,8 @@ from typing import Callable, Iterator, NamedTuple
 
 from .apis.coroutines import CONVERTING_DECORATORS
 from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branching,
-                       Constants, Signature, dead_nodes, in_branch, run_once_nodes)
+                       Constants, Signature, argument_source, base_name, dead_nodes,
+                       in_branch, run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope, class_method
 from .resolve.names import Definition, Resolver, own_nodes
@@ -253,7 +254,7 @@ class _Facts:
     def restrict(self, constants: Constants) -> Constants:
         """The constants that can change what the body runs or passes on."""
         return tuple(item for item in constants
-                     if item[0] in self.relevant or item == CALL_SITE)
+                     if base_name(item[0]) in self.relevant or item == CALL_SITE)
 
 
 class CallGraph:
@@ -625,8 +626,12 @@ def _read_names(branching: Branching, calls: list[ast.Call]) -> tuple[str, ...]:
              if isinstance(node, ast.Name)}
     for call in calls:
         for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-            if isinstance(argument, ast.Name):
-                names.add(argument.id)
+            source = argument_source(argument)
+            if source is not None:
+                names.add(base_name(source))
+    for name, value, _ in reversed(branching.derivable):  # ``x = kwargs.get(...)``
+        if name in names:
+            names.update(node.id for node in ast.walk(value) if isinstance(node, ast.Name))
     return tuple(sorted(names))  # a few names: a tuple is a quarter of a frozenset's size
 
 
