@@ -20,14 +20,12 @@ Two questions for the call graph (``summaries.py``):
   (``if _PID != os.getpid(): ...; _PID = os.getpid()``) and a re-creation when stale
   (``if _client is None or _client.closed: _client = make()``). The flag must outlive the
   call: a ``global``/``nonlocal`` name or an attribute, assigned in the guarded code.
-
 - *Known not None*: ``render(title)`` in ``def page(title: str)`` never takes the
   ``if title is None:`` (or ``if not title:``) fallback of ``render``. An argument that a
   non-Optional annotation, a constructor, a function annotated ``-> str`` or a literal
   shows is not None is the constant ``NOT_NONE``: it settles ``is None``/``is not None``
   and is taken as truthy (such a fallback stands for a missing argument, not an empty
   one), and its prefix tests select no mode, as for any non-literal argument.
-
 - *Keywords in ``**kwargs``*: a keyword the callee has no parameter for is kept under
   ``kwargs['key']``, and a call without ``**`` unpacking passes no other key
   (``kwargs[*]``): ``kwargs.get("delay")`` is then the default, also when passed on as
@@ -156,7 +154,8 @@ class Arguments:
         for param, source, absent, value in self.passed:
             if source in known:
                 value = known[source]
-            elif source is not None and closed_key(base_name(source)) in known:
+            elif source is not None and "[" in source \
+                    and closed_key(base_name(source)) in known:
                 value = absent
             passed[param] = value
         for param, value in self.defaults:
