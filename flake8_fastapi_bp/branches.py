@@ -237,20 +237,27 @@ def not_none(resolver: Resolver, module: ModuleInfo, node: ast.expr) -> bool:
         return True
     if isinstance(node, ast.Call):
         return _returns_not_none(resolver, module, node)
+    if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+        return _returns_not_none(resolver, module, node.value, awaited=True)
     if isinstance(node, ast.Name):
         binding = _single_binding(module, node)
         return binding is not None and _declared_not_none(resolver, module, binding)
     return False
 
 
-def _returns_not_none(resolver: Resolver, module: ModuleInfo, call: ast.Call) -> bool:
+def _returns_not_none(resolver: Resolver, module: ModuleInfo, call: ast.Call,
+                      awaited: bool = False) -> bool:
+    """A constructor, a builtin that never gives None, a function declared to return a
+    non-Optional type (``awaited``: an ``async def`` awaited on the spot)."""
     definition = resolver.definition(module, call)
     if definition is None:
-        return resolver.callee(module, call) in NEVER_NONE_CALLS
+        return not awaited and resolver.callee(module, call) in NEVER_NONE_CALLS
     if definition.is_class:
-        return True  # a constructor (a metaclass returning None is not worth a thought)
+        return not awaited  # a constructor (a metaclass returning None: not worth a thought)
     node = definition.node
-    return isinstance(node, ast.FunctionDef) \
+    if isinstance(node, ast.AsyncFunctionDef) and not awaited:
+        return True  # a coroutine object
+    return isinstance(node, ast.AsyncFunctionDef if awaited else ast.FunctionDef) \
         and resolver.excludes_none(definition.module, node.returns)
 
 
