@@ -69,8 +69,8 @@ _RULES = [
          "`await` it (or schedule it and keep the task)",
          "A coroutine function is called and its result dropped."),
     Rule("FBP109", "dangling-task",
-         "task from {call}() is not stored: it can be garbage-collected mid-flight and its "
-         "exception is lost; keep a reference (a set of tasks, a TaskGroup) or await it",
+         "task from {call}() is not stored: it can be garbage-collected mid-flight{lost}; "
+         "keep a reference (a set of tasks, a TaskGroup) or await it",
          "`asyncio.create_task`/`ensure_future` whose result is dropped."),
     Rule("FBP110", "nested-event-loop",
          "{call}() inside async function {function}() tries to start a second event loop "
