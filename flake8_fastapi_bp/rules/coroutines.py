@@ -132,9 +132,13 @@ def overridden_by_sync_def(ctx: FileContext, definition: Definition,
     owner = definition.module.parents.get(method)
     if not isinstance(owner, ast.ClassDef):
         return False
-    texts = [text for _, text in ctx.project.texts() if method.name in text]
-    subclasses = subclass_names(texts, owner.name)
-    return any(defines_sync_method(text, subclasses, method.name) for text in texts)
+    key = ("FBP108:overridden-by-sync", method.lineno)  # one project scan per method
+    if key not in definition.module.cache:
+        texts = [text for _, text in ctx.project.texts() if method.name in text]
+        subclasses = subclass_names(texts, owner.name)
+        definition.module.cache[key] = any(
+            defines_sync_method(text, subclasses, method.name) for text in texts)
+    return bool(definition.module.cache[key])
 
 
 CLASS_HEADER = re.compile(r"^([ \t]*)class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
