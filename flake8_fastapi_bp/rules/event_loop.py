@@ -56,7 +56,7 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
         callee = ctx.callee(call)
         kind = blocking_kind(callee, extra, call)
         if kind is not None and waits_on_loop(ctx, call, callee) \
-                and not ctx.runs_alone(function):
+                and not ctx.serves_no_request(function):
             found[call] = kind, function
     for call, (kind, function) in found.items():
         inner = receiver_call(call)
@@ -265,7 +265,7 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
         if id(function) not in once:  # asked only of the few calls that reach a leaf
             once[id(function)] = run_once_nodes(function)
         if id(call) not in once[id(function)] \
-                and not ctx.runs_alone(function):  # a CLI command's loop serves nobody else
+                and not ctx.serves_no_request(function):
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
                              fix=offload_advice(call, graph.entry(definition)))
