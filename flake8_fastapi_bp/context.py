@@ -42,10 +42,12 @@ class FileContext:
     def loop(self) -> LoopModel:
         return LoopModel(self.module, self.resolver, self.fastapi, self.project)
 
-    def runs_alone(self, function: FunctionNode) -> bool:
-        """A CLI entry point: an async function on a loop of its own, not the server's
-        (FBP101-FBP107 and FBP201 do not report in its body)."""
-        return self.loop.runs_alone(function)
+    def serves_no_request(self, function: FunctionNode) -> bool:
+        """No request is served while ``function`` runs on its loop: a CLI entry point (a
+        loop of its own), the lifespan or a startup/shutdown handler (before the app
+        serves, after it stops). FBP101-FBP107 and FBP201 do not report in its body."""
+        return self.fastapi.runs_before_or_after_serving(function) \
+            or self.loop.runs_alone(function)
 
     def report(self, code: str, node: ast.AST, **fields: object) -> Report:
         line = getattr(node, "lineno", 1)

@@ -123,6 +123,10 @@ class FastAPIModel:
         return self.kind(function) is not None or function in self._roles.event_handlers \
             or self.is_background_task(function) or self.is_lifespan(function)
 
+    def runs_before_or_after_serving(self, function: ast.AST) -> bool:
+        """The lifespan or a startup/shutdown event handler."""
+        return function in self._roles.event_handlers or self.is_lifespan(function)
+
     def is_lifespan(self, function: ast.AST) -> bool:
         """Passed as ``lifespan=`` here, or by name in another module of the project."""
         return function in self._roles.lifespans or self._referenced_elsewhere(function,

@@ -16,8 +16,13 @@ class Rule:
     template: str
     summary: str
     default_off: bool = False
+    # Named alternatives for the template's ``{fix}`` (the rule passes ``form=``): one
+    # code whose advice fits what was found. The first is the default.
+    forms: tuple[tuple[str, str], ...] = ()
 
-    def format(self, **fields: object) -> str:
+    def format(self, form: str | None = None, **fields: object) -> str:
+        if self.forms:
+            fields["fix"] = dict(self.forms)[form or self.forms[0][0]].format(**fields)
         return f"{self.code} {self.template.format(**fields)}"
 
 
@@ -64,8 +69,8 @@ _RULES = [
          "`await` it (or schedule it and keep the task)",
          "A coroutine function is called and its result dropped."),
     Rule("FBP109", "dangling-task",
-         "task from {call}() is not stored: it can be garbage-collected mid-flight and its "
-         "exception is lost; keep a reference (a set of tasks, a TaskGroup) or await it",
+         "task from {call}() is not stored: it can be garbage-collected mid-flight{lost}; "
+         "keep a reference (a set of tasks, a TaskGroup) or await it",
          "`asyncio.create_task`/`ensure_future` whose result is dropped."),
     Rule("FBP110", "nested-event-loop",
          "{call}() inside async function {function}() tries to start a second event loop "
@@ -102,10 +107,16 @@ _RULES = [
          "the object or dict (or require fastapi>=0.126)",
          "A route with `response_model=X` returns `X(...)` / `X.model_validate(...)`."),
     Rule("FBP302", "manual-validation",
-         "manual validation of request parameters in {function}(): declare the constraint "
-         "on the parameter (Pydantic Field/validator, `Query(ge=...)`, `Path(...)`) and let "
-         "FastAPI answer 422",
-         "`if <check of parameters>: raise HTTPException(400/422)` in an endpoint."),
+         "manual validation of request parameters in {function}(): {fix} and let FastAPI "
+         "answer 422",
+         "`if <check of parameters>: raise HTTPException(400/422)` in an endpoint.",
+         forms=(("parameter", "declare the constraint on the parameter (Pydantic "
+                              "Field/validator, `Query(ge=...)`, `Path(...)`)"),
+                ("fields", "the check spans {fields}: declare it in a `model_validator` "
+                           "(of a dedicated request model if the model is shared)"),
+                ("shared", "{model} is used elsewhere too: declare the constraint on a "
+                           "dedicated request model (a `Field` constraint or a "
+                           "`model_validator`)"))),
     Rule("FBP303", "lookup-validation-in-endpoint",
          "lookup-and-404 of {name} inside endpoint {function}(): move it into a dependency "
          "(e.g. `valid_{name}`) that routes can share",
@@ -134,7 +145,7 @@ _RULES = [
          "e.g. `openapi_url=\"/openapi.json\" if settings.show_docs else None`",
          "`FastAPI(...)` without a decision on `openapi_url`/`docs_url`/`redoc_url`."),
     Rule("FBP502", "hardcoded-secret",
-         "hard-coded secret in {name} ships with every copy of the code; read it from the "
+         "hard-coded secret {found} in {name} ships with every copy of the code; read it from the "
          "environment or a secret store (e.g. a pydantic-settings field without a default)",
          "A string literal bound to a secret-like name."),
     Rule("FBP503", "debug-enabled",

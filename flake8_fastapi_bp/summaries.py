@@ -41,7 +41,8 @@ from typing import Callable, Iterator, NamedTuple
 
 from .apis.coroutines import CONVERTING_DECORATORS
 from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branching,
-                       Constants, Signature, dead_nodes, run_once_nodes)
+                       Constants, Signature, argument_source, base_name, dead_nodes,
+                       in_branch, run_once_nodes)
 from .fastapi_model import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope, class_method
 from .resolve.names import Definition, Resolver, own_nodes
@@ -165,6 +166,17 @@ class _Kind(NamedTuple):
         return self.files is None or not isinstance(path, Path) or path in self.files
 
 
+class _Search(NamedTuple):
+    """What a search looks for and what it skips: ``once`` run-once code, ``direct``
+    calls in a branch (an ``if``/``else``, an ``except``, a conditional expression)."""
+
+    kind: _Kind
+    depth: int
+    awaits: bool
+    once: bool
+    direct: bool
+
+
 class Entry(NamedTuple):
     """What calling a project def or class runs, kept for the run without its module:
     the body (the def, a class's ``__init__``; with ``awaits`` also an ``async def``)
@@ -218,7 +230,8 @@ class _Facts:
     constants rules out. Questions about the function with other constants, flags or
     kinds then need its module again only for what they have not asked before."""
 
-    __slots__ = ("run_once", "branches", "relevant", "leaves", "edges", "dead")
+    __slots__ = ("run_once", "branches", "relevant", "leaves", "edges", "dead",
+                 "conditional")
 
     def __init__(self, run_once: frozenset[int], branches: bool,
                  relevant: tuple[str, ...]) -> None:
@@ -228,6 +241,7 @@ class _Facts:
         self.leaves: dict[str, tuple[tuple[int, _Leaf], ...]] = {}
         self.edges: tuple[_Edge, ...] | None = None
         self.dead: dict[Constants, frozenset[int]] | None = None  # made on first use
+        self.conditional: frozenset[int] | None = None  # calls in a branch: on first use
 
     @classmethod
     def of(cls, module: ModuleInfo, body: FunctionNode) -> _Facts:
@@ -240,7 +254,7 @@ class _Facts:
     def restrict(self, constants: Constants) -> Constants:
         """The constants that can change what the body runs or passes on."""
         return tuple(item for item in constants
-                     if item[0] in self.relevant or item == CALL_SITE)
+                     if base_name(item[0]) in self.relevant or item == CALL_SITE)
 
 
 class CallGraph:
@@ -268,38 +282,47 @@ class CallGraph:
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
               awaits: bool = False, call: ast.Call | None = None,
               once: bool = False, caller: ModuleInfo | None = None,
-              leaf_files: frozenset[Path] | None = None) -> Chain | None:
+              leaf_files: frozenset[Path] | None = None,
+              unconditional_first: bool = False) -> Chain | None:
         """The shortest chain from calling ``definition`` to a leaf, within ``depth``
         project functions (``depth`` 1: only the function's own body). ``awaits``: the
         chain may start at an ``async def`` and go through the coroutines awaited on it.
         ``call``: the call site (in module ``caller``), whose arguments rule out
         branches. ``once``: skip code that runs once per process or object.
         ``leaf_files``: the only files whose functions can hold a leaf of ``kind`` (a
-        text scan; None: any), so the others are not read for leaves."""
+        text scan; None: any), so the others are not read for leaves.
+        ``unconditional_first``: of the chains found, name one whose every call is on
+        an unconditional path (outside ``if``/``except`` branches) if there is one, even
+        if longer: a chain through a rare fallback makes a true finding look false."""
         depth = min(depth, MAX_DEPTH)
         entry = self.entry(definition, awaits) if depth > 0 else None
         if entry is None or once and entry.runs_once:
             return None
-        search = (_Kind(kind, leaf, leaf_files), depth, awaits, once)
-        anywhere = self._answer(_Step(entry.function, None), search)
-        if call is None or anywhere is NO_CHAIN:
+        search = _Search(_Kind(kind, leaf, leaf_files), depth, awaits, once, False)
+        start = _Step(entry.function, None)
+        found = self._answer(start, search)
+        if call is not None and found is not NO_CHAIN:
             # Constants only rule out branches: no chain without them, none with them.
-            return anywhere if isinstance(anywhere, Chain) else None
-        constants = Arguments.of(
-            call, entry.signature, passes_receiver(entry, call),
-            None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
-        found = self._answer(
-            _Step(entry.function, None, self._restrict(entry.function, constants)), search)
-        return found if isinstance(found, Chain) else None
+            constants = Arguments.of(
+                call, entry.signature, passes_receiver(entry, call),
+                None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
+            start = _Step(entry.function, None, self._restrict(entry.function, constants))
+            found = self._answer(start, search)
+        if not isinstance(found, Chain):
+            return None
+        if unconditional_first:
+            direct = self._answer(start, search._replace(direct=True))
+            return direct if isinstance(direct, Chain) else found
+        return found
 
-    def _answer(self, start: _Step, search: tuple[_Kind, int, bool, bool]) -> Chain | object:
+    def _answer(self, start: _Step, search: _Search) -> Chain | object:
         """The search's answer from ``start``, found once per run: a chain, ``NO_CHAIN``
         or ``INCOMPLETE`` (the graph was too large to follow to the end)."""
-        kind, depth, awaits, once = search
         # The step's key holds its constants.
-        key = (start.key, kind.name, depth, awaits, once, kind.files)
+        key = (start.key, search.kind.name, search.depth, search.awaits, search.once,
+               search.direct, search.kind.files)
         if key not in self._answers:
-            self._answers[key] = self._search(start, kind, depth, awaits, once)
+            self._answers[key] = self._search(start, search)
         return self._answers[key]
 
     def entry(self, definition: Definition, awaits: bool = False) -> Entry | None:
@@ -335,22 +358,21 @@ class CallGraph:
                                    module.path, module.name, call.lineno)
         return None
 
-    def _search(self, start: _Step, kind: _Kind, depth: int,
-                awaits: bool, once: bool) -> Chain | object:
+    def _search(self, start: _Step, search: _Search) -> Chain | object:
         """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
         level, seen, visits = [start], {start.key}, 0
-        for number in range(1, depth + 1):
+        for number in range(1, search.depth + 1):
             for step in level:
-                if not kind.may_hold_leaf(step.function):
+                if not search.kind.may_hold_leaf(step.function):
                     continue
-                found = self._first_leaf(step, kind.name, kind.leaf, once)
+                found = self._first_leaf(step, search)
                 if found is not None:
                     return _chain_to(step, found)
-            if number == depth:
+            if number == search.depth:
                 break
             following: list[_Step] = []
             for step in level:
-                for function, constants in self._callees(step, awaits, once):
+                for function, constants in self._callees(step, search):
                     callee = _Step(function, step, constants)
                     if callee.key not in seen:
                         seen.add(callee.key)
@@ -374,20 +396,39 @@ class CallGraph:
         facts = self.facts(function) if constants else None
         return constants if facts is None else facts.restrict(constants)
 
-    def _first_leaf(self, step: _Step, kind: str, leaf: Leaf, once: bool) -> _Leaf | None:
+    def _first_leaf(self, step: _Step, search: _Search) -> _Leaf | None:
         """The first leaf call in the function's own body, in source order, among the
-        calls the step's constants leave (and ``once``: not run-once code)."""
+        calls the step's constants leave (``once``: not run-once code; ``direct``: not
+        in a branch)."""
         facts = self.facts(step.function)
         if facts is None:
             return None
-        leaves = self._leaves(step.function, facts, kind, leaf)
+        leaves = self._leaves(step.function, facts, search.kind.name, search.kind.leaf)
         if not leaves:
             return None
-        dead = self._dead(step.function, facts, step.constants)
+        skipped = self._skipped(step, facts, search)
         for index, found in leaves:
-            if index not in dead and not (once and index in facts.run_once):
+            if index not in skipped and not (search.once and index in facts.run_once):
                 return found
         return None
+
+    def _skipped(self, step: _Step, facts: _Facts, search: _Search) -> frozenset[int]:
+        """The places of the calls a search does not follow: ruled out by the step's
+        constants, and (``direct``) in a branch."""
+        dead = self._dead(step.function, facts, step.constants)
+        return dead | self._conditional(step.function, facts) if search.direct else dead
+
+    def _conditional(self, function: Function, facts: _Facts) -> frozenset[int]:
+        """The places of the calls in a branch of the body: found on first use."""
+        if facts.conditional is None:
+            loaded = function.load()
+            facts.conditional = NOTHING
+            if loaded is not None:
+                module, body = loaded
+                facts.conditional = frozenset(
+                    i for i, call in enumerate(_calls(module, body))
+                    if in_branch(module.parents, call, body)) or NOTHING
+        return facts.conditional
 
     def _leaves(self, function: Function, facts: _Facts, kind: str,
                 leaf: Leaf) -> tuple[tuple[int, _Leaf], ...]:
@@ -422,8 +463,7 @@ class CallGraph:
             facts.dead[constants] = dead
         return facts.dead[constants]
 
-    def _callees(self, step: _Step, awaits: bool,
-                 once: bool) -> Iterator[tuple[Function, Constants]]:
+    def _callees(self, step: _Step, search: _Search) -> Iterator[tuple[Function, Constants]]:
         """Project functions whose body runs when ``step`` runs, in source order, with
         the constants each call passes."""
         facts = self.facts(step.function)
@@ -432,11 +472,12 @@ class CallGraph:
         edges = self._edges(step.function, facts)
         if not edges:
             return
-        dead = self._dead(step.function, facts, step.constants)
+        skipped = self._skipped(step, facts, search)
+        once = search.once
         for edge in edges:
-            if edge.index in dead or once and edge.run_once:
+            if edge.index in skipped or once and edge.run_once:
                 continue
-            target = edge.on_await if awaits and edge.awaited else edge.on_call
+            target = edge.on_await if search.awaits and edge.awaited else edge.on_call
             if target is None or once and target[0].runs_once:
                 continue
             entry, arguments = target
@@ -585,8 +626,12 @@ def _read_names(branching: Branching, calls: list[ast.Call]) -> tuple[str, ...]:
              if isinstance(node, ast.Name)}
     for call in calls:
         for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-            if isinstance(argument, ast.Name):
-                names.add(argument.id)
+            source = argument_source(argument)
+            if source is not None:
+                names.add(base_name(source))
+    for name, value, _ in reversed(branching.derivable):  # ``x = kwargs.get(...)``
+        if name in names:
+            names.update(node.id for node in ast.walk(value) if isinstance(node, ast.Name))
     return tuple(sorted(names))  # a few names: a tuple is a quarter of a frozenset's size
 
 

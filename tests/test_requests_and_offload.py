@@ -279,10 +279,10 @@ def test_fbp204_reads_only_the_files_that_write_a_mail_call(
     read_for_leaves: list[str] = []
     original = CallGraph._first_leaf
 
-    def first_leaf(self, step, kind, leaf, once):
-        if kind == "mail":
+    def first_leaf(self, step, search):
+        if search.kind.name == "mail":
             read_for_leaves.append(step.function.name)
-        return original(self, step, kind, leaf, once)
+        return original(self, step, search)
 
     monkeypatch.setattr(CallGraph, "_first_leaf", first_leaf)
     files = dict(MAIL_PROJECT)

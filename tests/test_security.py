@@ -38,3 +38,25 @@ def test_extra_secret_names_only_with_the_option() -> None:
     without = run_plugin(path, args=[])
     assert (2, "FBP502") in with_option and (3, "FBP502") in with_option
     assert without == [(4, "FBP502")]
+
+
+def _messages(source: str) -> list[str]:
+    import ast
+
+    from flake8_fastapi_bp.plugin import Plugin
+
+    plugin = Plugin(ast.parse(source), "settings.py", source.splitlines(keepends=True))
+    return [message for _, _, message, _ in plugin.run()]
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ('API_KEY = "sk_live_0123456789abcd"\n', "secret 'sk_l...' 22 chars in API_KEY"),
+    ('PASSWORD = "hunter22"\n', "secret 8 chars in PASSWORD"),
+    ('DB = "postgresql://app:s3cretpass@db/app"\n',
+     "secret 's3cr...' 10 chars (the password of a URL) in DB"),
+])
+def test_secret_messages_show_a_masked_value(source: str, shown: str) -> None:
+    """The reader judges from the CI log without the log printing the secret."""
+    (message,) = _messages(source)
+    assert shown in message
+    assert "0123456789abcd" not in message and "hunter22" not in message

@@ -33,6 +33,9 @@ UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 # ``x: Final = v`` / ``Final[T]``, ``ClassVar[T]``: qualifiers, not the declared class.
 QUALIFIERS = frozenset({"typing.Final", "typing_extensions.Final", "typing.ClassVar",
                         "typing_extensions.ClassVar"})
+# Declared classes that still admit ``None``.
+MAY_BE_NONE = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object",
+                         "builtins.None", "types.NoneType", "typing.NoReturn"})
 ITERATOR_TYPES = frozenset({
     "typing.Generator", "typing.Iterator", "typing.Iterable", "typing.AsyncGenerator",
     "typing.AsyncIterator", "typing.AsyncIterable", "collections.abc.Generator",
@@ -206,6 +209,14 @@ class Resolver:
         if annotation is None:
             return None
         return self._cached("annotation", module, annotation, self._annotation_type)
+
+    def excludes_none(self, module: ModuleInfo, annotation: ast.AST | None) -> bool:
+        """Does the annotation declare a class that leaves out ``None`` (``str``,
+        ``list[int]``, ``Annotated[Session, ...]``)? Not ``Optional``/``X | None``, nor
+        ``Any``, ``object``, a type variable or anything not resolved to a class."""
+        if annotation is None:
+            return False
+        return bool(self._cached("not-none", module, annotation, self._excludes_none))
 
     def function_result(self, definition: Definition, injected: bool = False) -> Value | None:
         """What calling a project function gives; ``injected``: what ``Depends`` injects
@@ -667,15 +678,47 @@ class Resolver:
                 return value.name
         return None
 
-    def _string_annotation(self, module: ModuleInfo, annotation: ast.Constant) -> str | None:
+    def _excludes_none(self, module: ModuleInfo, annotation: ast.AST) -> bool:
+        if isinstance(annotation, ast.Constant):
+            parsed = self._parsed_annotation(module, annotation) \
+                if isinstance(annotation.value, str) else None
+            return parsed is not None and self.excludes_none(module, parsed)
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            return self.excludes_none(module, annotation.left) \
+                and self.excludes_none(module, annotation.right)
+        if isinstance(annotation, ast.Subscript):
+            origin = self.qualname(module, annotation.value)
+            members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
+                else [annotation.slice]
+            if origin in OPTIONAL:
+                return False
+            if origin in UNION:
+                return all(self.excludes_none(module, member) for member in members)
+            if origin in ANNOTATED or origin in QUALIFIERS:
+                return self.excludes_none(module, members[0])
+            return origin is not None  # ``list[str]``: a container, never None
+        if isinstance(annotation, (ast.Name, ast.Attribute)):
+            alias = self._alias_target(module, annotation)
+            if alias is not None:
+                return self.excludes_none(*alias)
+            declared = self.annotation_type(module, annotation)
+            return declared is not None and declared not in MAY_BE_NONE
+        return False
+
+    def _parsed_annotation(self, module: ModuleInfo, annotation: ast.Constant) -> ast.expr | None:
+        """A string annotation parsed, its nodes placed under it (names resolve there)."""
         try:
-            parsed = ast.parse(annotation.value.strip(), mode="eval").body
+            parsed = ast.parse(str(annotation.value).strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
             return None
         for node in ast.walk(parsed):
             module.parents[node] = annotation
         module.parents[parsed] = annotation
-        return self.annotation_type(module, parsed)
+        return parsed
+
+    def _string_annotation(self, module: ModuleInfo, annotation: ast.Constant) -> str | None:
+        parsed = self._parsed_annotation(module, annotation)
+        return None if parsed is None else self.annotation_type(module, parsed)
 
     def _generic_type(self, module: ModuleInfo, annotation: ast.Subscript) -> str | None:
         origin = self.qualname(module, annotation.value)

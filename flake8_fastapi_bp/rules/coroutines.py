@@ -6,6 +6,7 @@ Codes: FBP108 coroutine-not-awaited, FBP109 dangling-task.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
@@ -24,9 +25,44 @@ def check(ctx: FileContext) -> Iterator[Report]:
     for call in dropped_calls(ctx):
         callee = ctx.callee(call)
         if callee in TASK_CALLS:
-            yield ctx.report("FBP109", call, call=display_name(call.func))
+            lost = "" if catches_everything(ctx, call) else " and its exception is lost"
+            yield ctx.report("FBP109", call, call=display_name(call.func), lost=lost)
         elif callee in COROUTINE_CALLS or is_coroutine_function(ctx, call):
             yield ctx.report("FBP108", call, call=display_name(call.func))
+
+
+def catches_everything(ctx: FileContext, task_call: ast.Call) -> bool:
+    """``create_task(job())`` where the whole body of the project ``async def job`` is a
+    ``try`` with a catch-all handler that does not re-raise: no exception is left to lose
+    (the task can still be collected mid-flight)."""
+    coroutine = task_call.args[0] if task_call.args else None
+    if not isinstance(coroutine, ast.Call):
+        return False
+    definition = ctx.definition(coroutine)
+    node = definition.node if definition is not None else None
+    if not isinstance(node, ast.AsyncFunctionDef):
+        return False
+    body = node.body[1:] if is_docstring(node.body[0]) else node.body
+    return len(body) == 1 and isinstance(body[0], ast.Try) \
+        and any(is_catch_all(ctx, handler) for handler in body[0].handlers)
+
+
+def is_catch_all(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    """``except:``, ``except Exception``/``BaseException`` whose body does not re-raise."""
+    caught = handler.type
+    if caught is not None and ctx.resolver.qualname(ctx.module, caught) not in CATCH_ALL:
+        return False
+    return not any(isinstance(node, ast.Raise) for statement in handler.body
+                   for node in ast.walk(statement))
+
+
+CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException", "Exception",
+                       "BaseException"})
+
+
+def is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, str)
 
 
 def dropped_calls(ctx: FileContext) -> Iterator[ast.Call]:
@@ -67,8 +103,77 @@ def is_coroutine_function(ctx: FileContext, call: ast.Call) -> bool:
     node = definition.node
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(node)):
         return False  # an async generator: calling it makes an async iterator
-    return all(keeps_coroutine(ctx.resolver, definition, decorator)
-               for decorator in node.decorator_list)
+    if not all(keeps_coroutine(ctx.resolver, definition, decorator)
+               for decorator in node.decorator_list):
+        return False
+    return not (is_placeholder(node) and overridden_by_sync_def(ctx, definition, node))
+
+
+def is_placeholder(function: ast.AsyncFunctionDef) -> bool:
+    """A body of only ``pass``, ``...``, a docstring or ``raise NotImplementedError``: an
+    abstract-ish method whose subclasses supply the real one."""
+    return all(isinstance(statement, ast.Pass) or is_docstring(statement)
+               or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+               or is_not_implemented(statement) for statement in function.body)
+
+
+def is_not_implemented(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.Raise) or statement.exc is None:
+        return False
+    raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+
+
+def overridden_by_sync_def(ctx: FileContext, definition: Definition,
+                           method: ast.AsyncFunctionDef) -> bool:
+    """Does a project subclass (direct or not) of the method's class override it with a
+    sync ``def``? Then a call through the base class may not make a coroutine at all.
+    A text scan of class headers and the methods indented below them."""
+    owner = definition.module.parents.get(method)
+    if not isinstance(owner, ast.ClassDef):
+        return False
+    key = ("FBP108:overridden-by-sync", method.lineno)  # one project scan per method
+    if key not in definition.module.cache:
+        texts = [text for _, text in ctx.project.texts() if method.name in text]
+        subclasses = subclass_names(texts, owner.name)
+        definition.module.cache[key] = any(
+            defines_sync_method(text, subclasses, method.name) for text in texts)
+    return bool(definition.module.cache[key])
+
+
+CLASS_HEADER = re.compile(r"^([ \t]*)class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
+
+
+def subclass_names(texts: list[str], base: str) -> set[str]:
+    """Names of the classes that derive from ``base`` through names written in their
+    class headers, transitively (a name, not a resolved class: ambiguity is the point)."""
+    headers = [(found.group(2), set(re.findall(r"\w+", found.group(3))))
+               for text in texts for found in CLASS_HEADER.finditer(text)]
+    names = {base}
+    grown = True
+    while grown:
+        grown = False
+        for name, bases in headers:
+            if name not in names and not bases.isdisjoint(names):
+                names.add(name)
+                grown = True
+    names.discard(base)
+    return names
+
+
+def defines_sync_method(text: str, classes: set[str], method: str) -> bool:
+    """Is ``def <method>(`` written one level inside a class of ``classes`` in ``text``?"""
+    for found in CLASS_HEADER.finditer(text):
+        if found.group(2) not in classes:
+            continue
+        indent = len(found.group(1))
+        for line in text[found.end():].splitlines()[1:]:
+            stripped = line.lstrip()
+            if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= indent:
+                break  # the class body ended
+            if re.match(rf"def[ \t]+{re.escape(method)}[ \t]*\(", stripped):
+                return True
+    return False
 
 
 def keeps_coroutine(resolver: Resolver, definition: Definition, decorator: ast.expr) -> bool:

@@ -56,7 +56,7 @@ def blocking_calls(ctx: FileContext) -> Iterator[Report]:
         callee = ctx.callee(call)
         kind = blocking_kind(callee, extra, call)
         if kind is not None and waits_on_loop(ctx, call, callee) \
-                and not ctx.runs_alone(function):
+                and not ctx.serves_no_request(function):
             found[call] = kind, function
     for call, (kind, function) in found.items():
         inner = receiver_call(call)
@@ -98,8 +98,73 @@ def on_unbounded_queue(resolver: Resolver, module: ModuleInfo, call: ast.Call,
     if bound is None or not isinstance(bound[1], ast.Call):
         return False
     built_in, constructor = bound
-    return resolver.callee(built_in, constructor) in UNBOUNDED_NEVER_WAITS[callee] \
-        and not_bounded(constructor)
+    if resolver.callee(built_in, constructor) not in UNBOUNDED_NEVER_WAITS[callee]:
+        return False
+    if not_bounded(constructor):
+        return True
+    room = literal_bound(constructor)
+    return room is not None and isinstance(receiver, ast.Name) \
+        and puts_until(module, receiver, call) <= room
+
+
+def literal_bound(constructor: ast.Call) -> int | None:
+    """``Queue(maxsize=8)`` / ``Queue(8)``: the literal bound."""
+    given = passed_argument(constructor, *MAXSIZE)
+    if isinstance(given, ast.Constant) and type(given.value) is int:
+        return given.value
+    return None
+
+
+# What a function may do with a queue it made without letting anyone else fill it.
+QUEUE_PUTS = frozenset({"put", "put_nowait"})
+QUEUE_READS = frozenset({"get", "get_nowait", "qsize", "empty", "full", "task_done"})
+LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+
+
+def puts_until(module: ModuleInfo, name: ast.Name, call: ast.Call) -> float:
+    """``q = queue.Queue(maxsize=2)`` in this very function: how many puts on it this
+    ``call`` may be, counting from the first (infinite when unknown: a put in a loop, or
+    the queue leaves the function as an argument, a return value or in a nested scope,
+    where anyone may fill it). Gets in between are not counted: fewer puts wait."""
+    scope = module.scope_of(name)
+    while scope is not None and name.id not in scope.bindings:
+        scope = scope.parent
+    if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return float("inf")
+    puts = 0
+    for node in ast.walk(scope.node):
+        if not isinstance(node, ast.Name) or node.id != name.id \
+                or isinstance(node.ctx, ast.Store):
+            continue
+        method = called_method(module, node)
+        if method in QUEUE_PUTS and module.scope_of(node) is module.scope_of(name):
+            if (node.lineno, node.col_offset) > (call.lineno, call.col_offset):
+                continue  # after this one: cannot fill the queue before it
+            if in_loop(module, node, scope.node):
+                return float("inf")
+            puts += 1
+        elif method not in QUEUE_READS:
+            return float("inf")
+    return puts
+
+
+def called_method(module: ModuleInfo, name: ast.Name) -> str | None:
+    """``put`` for ``name.put(...)``."""
+    attribute = module.parents.get(name)
+    if not isinstance(attribute, ast.Attribute):
+        return None
+    call = module.parents.get(attribute)
+    return attribute.attr if isinstance(call, ast.Call) and call.func is attribute else None
+
+
+def in_loop(module: ModuleInfo, node: ast.AST, function: ast.AST) -> bool:
+    """Is ``node`` inside a loop of ``function`` (where it may run any number of times)?"""
+    for ancestor in module.ancestors(node):
+        if ancestor is function:
+            return False
+        if isinstance(ancestor, LOOPS):
+            return True
+    return False
 
 
 def not_bounded(constructor: ast.Call) -> bool:
@@ -194,13 +259,13 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
             continue  # FBP101-106 already report this very call (--fbp-blocking-calls)
         # The call's arguments rule out branches; run-once code is startup work.
         chain = graph.chain(definition, kind, leaf, depth, call=call, once=True,
-                            caller=ctx.module)
+                            caller=ctx.module, unconditional_first=True)
         if chain is None:
             continue
         if id(function) not in once:  # asked only of the few calls that reach a leaf
             once[id(function)] = run_once_nodes(function)
         if id(call) not in once[id(function)] \
-                and not ctx.runs_alone(function):  # a CLI command's loop serves nobody else
+                and not ctx.serves_no_request(function):
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
                              fix=offload_advice(call, graph.entry(definition)))

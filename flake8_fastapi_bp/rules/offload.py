@@ -192,7 +192,7 @@ def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
             chain = f": {found.text()}"
         fields = dict(call=display_name(call.func), function=function.name, chain=chain)
         if kind is None:
-            if not ctx.runs_alone(function):  # a CLI command's loop serves nobody else
+            if not ctx.serves_no_request(function):
                 yield ctx.report("FBP201", call, **fields)
         else:
             yield ctx.report("FBP202", call, kind=kind, **fields)

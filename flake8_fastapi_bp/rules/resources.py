@@ -14,6 +14,7 @@ from ..apis.clients import (CACHING_DECORATORS, CLIENT_CONSTRUCTORS, GAPS, HTTPX
                             LIBRARY_ADAPTERS, MOUNT, OUTBOUND_CALLS, REQUESTS_SESSION,
                             SHARED_POOL_KEYWORDS, TIMEOUT_CLIENTS, Timeout)
 from ..context import FileContext, Report, display_name, never_deployed
+from ..request_path import role
 from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.names import Resolver
 from ..summaries import Chain, call_graph
@@ -42,11 +43,8 @@ class Roles:
         """``endpoint``/``dependency``/``middleware``/``exception handler``,
         ``background task``, ``lifespan`` or None."""
         if function not in self._kinds:
-            fastapi = self.ctx.fastapi
-            kind = fastapi.kind(function)
-            if kind is None and fastapi.is_background_task(function):
-                kind = "background task"
-            if kind is None and fastapi.is_lifespan(function):
+            kind = role(self.ctx.fastapi, function)
+            if kind is None and self.ctx.fastapi.is_lifespan(function):
                 kind = "lifespan"
             self._kinds[function] = kind
         return self._kinds[function]

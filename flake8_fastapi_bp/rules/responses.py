@@ -15,7 +15,8 @@ from ..apis.lookups import ACTION_VERBS, COLLECTION_VERBS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
 from ..resolve.module import Binding, FunctionNode, ModuleInfo
-from ..resolve.names import _bound_by_comprehension, own_nodes, qualname_of_def
+from ..resolve.names import (ANNOTATED, OPTIONAL, UNION, _bound_by_comprehension,
+                             own_nodes, qualname_of_def)
 from ..resolve.requirements import declared_minimum
 from ..syntax import written_name
 
@@ -181,8 +182,238 @@ def manual_validations(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Rep
         if not test.reads_only_parameters(node.test):
             continue
         enclosing = _parameters_of_enclosing_tests(ctx, node, endpoint, current)
-        if enclosing is not None and len(test.read | enclosing) == 1:
-            yield ctx.report("FBP302", node, function=endpoint.name)
+        if enclosing is None or len(test.read | enclosing) != 1:
+            continue
+        if _never_true(PydanticGuarantees(ctx, endpoint), node.test):
+            continue  # dead code: pydantic already refused the request
+        yield ctx.report("FBP302", node, function=endpoint.name,
+                         **_advice(ctx, endpoint, node))
+
+
+def _advice(ctx: FileContext, endpoint: FunctionNode, check: ast.If) -> dict[str, str]:
+    """The message form: ``fields`` when the check reads several fields (a
+    ``model_validator`` says it), ``shared`` when it reads a field of a model the module
+    uses elsewhere too (a constraint on the model would apply there), else
+    ``parameter`` (``Query(ge=...)``, ``Field``)."""
+    parameters = {arg.arg for arg in _all_args(endpoint)}
+    tests = [check.test, *_enclosing_conditions(ctx, check, endpoint)]
+    fields = {(root, attribute) for test in tests for root, attribute in _fields_read(test)
+              if root in parameters}
+    if len(fields) >= 2:
+        return {"form": "fields", "fields": ", ".join(
+            f"{root}.{attribute}" for root, attribute in sorted(fields))}
+    for root, _ in fields:
+        model = _parameter_model(ctx, endpoint, root)
+        if model is not None and _uses_in_module(ctx, model) >= 2:
+            return {"form": "shared", "model": model.rpartition(".")[2]}
+    return {"form": "parameter"}
+
+
+def _enclosing_conditions(ctx: FileContext, check: ast.If,
+                          endpoint: FunctionNode) -> list[ast.expr]:
+    """The ``if``/``while`` tests and ``match`` subjects the check is nested in."""
+    found = []
+    child: ast.AST = check
+    for ancestor in ctx.module.ancestors(check):
+        if ancestor is endpoint:
+            break
+        if isinstance(ancestor, (ast.If, ast.While)) and child is not ancestor.test:
+            found.append(ancestor.test)
+        elif isinstance(ancestor, ast.Match):
+            found.append(ancestor.subject)
+        child = ancestor
+    return found
+
+
+def _fields_read(test: ast.expr) -> Iterator[tuple[str, str]]:
+    """``item.start > item.end`` -> ("item", "start"), ("item", "end")."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            yield node.value.id, node.attr
+
+
+def _parameter_model(ctx: FileContext, endpoint: FunctionNode, name: str) -> str | None:
+    """The project class a parameter is declared as (through ``Annotated``), by name."""
+    arg = next((a for a in _all_args(endpoint) if a.arg == name), None)
+    if arg is None or arg.annotation is None:
+        return None
+    value = ctx.resolver.value(ctx.module, _unannotated(ctx, ctx.module, arg.annotation))
+    if value is None or value.instance or value.definition is None \
+            or not value.definition.is_class:
+        return None
+    return value.name
+
+
+def _uses_in_module(ctx: FileContext, model: str) -> int:
+    """How many annotations and ``response_model=`` arguments of the module name ``model``."""
+    places: list[ast.expr] = []
+    for function in ctx.module.functions:
+        places += [a.annotation for a in _all_args(function) if a.annotation is not None]
+        places += [function.returns] if function.returns is not None else []
+    places += [k.value for call in ctx.module.calls for k in call.keywords
+               if k.arg == "response_model"]
+    return sum(1 for place in places for node in ast.walk(place)
+               if isinstance(node, (ast.Name, ast.Attribute)) and ctx.qualname(node) == model)
+
+
+def _all_args(function: FunctionNode) -> list[ast.arg]:
+    args = function.args
+    return args.posonlyargs + args.args + args.kwonlyargs
+
+
+def _never_true(guarantees: PydanticGuarantees, test: ast.expr) -> bool:
+    """``item is None`` where ``item: Item`` is required, ``not key`` where ``key`` is
+    declared with ``min_length=1``: the request was refused before the endpoint ran, so
+    the check is dead code, not validation."""
+    if isinstance(test, ast.BoolOp):
+        found = [_never_true(guarantees, value) for value in test.values]
+        return all(found) if isinstance(test.op, ast.Or) else any(found)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return guarantees.never_empty(test.operand)
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.Is, ast.Eq))):
+        return False
+    left, right = test.left, test.comparators[0]
+    checked = left if _is_none(right) else right if _is_none(left) else None
+    return checked is not None and guarantees.never_none(checked)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+# Where a parameter or field is declared: its module, annotation and default.
+Declaration = tuple[ModuleInfo, ast.expr, "ast.expr | None"]
+
+
+class PydanticGuarantees:
+    """What pydantic guarantees when the endpoint runs: not None for a required parameter
+    whose annotation does not admit None and for its required non-Optional fields
+    (declared in a project class, or its project bases), field after field; not empty
+    where ``min_length`` is declared too."""
+
+    def __init__(self, ctx: FileContext, endpoint: FunctionNode) -> None:
+        self.ctx = ctx
+        self.endpoint = endpoint
+
+    def never_none(self, expr: ast.expr) -> bool:
+        return self.declared(expr) is not None
+
+    def never_empty(self, expr: ast.expr) -> bool:
+        """Not None, and declared with ``min_length``/``min_items`` of 1 or more (in the
+        default, ``Path(min_length=1)``, or the ``Annotated`` metadata)."""
+        found = self.declared(expr)
+        if found is None:
+            return False
+        module, annotation, default = found
+        declarations = [default] + [meta for _, meta in
+                                    self.ctx.resolver.annotated_metadata(module, annotation)]
+        return any(isinstance(call, ast.Call) and _at_least_one(call) for call in declarations)
+
+    def declared(self, expr: ast.expr, depth: int = 0) -> Declaration | None:
+        """The declaration (module, annotation, default) that guarantees ``expr`` is not
+        None."""
+        if depth > 5:
+            return None
+        if isinstance(expr, ast.Name):
+            return self.required_parameter(expr)
+        if not isinstance(expr, ast.Attribute):
+            return None
+        owner = self.declared(expr.value, depth + 1)
+        if owner is None:
+            return None
+        module, annotation, _ = owner
+        value = self.ctx.resolver.value(module, _unannotated(self.ctx, module, annotation))
+        if value is None or value.instance or value.definition is None \
+                or not value.definition.is_class:
+            return None
+        return self.required_field(value.definition.module, value.definition.node,
+                                   expr.attr, 0)
+
+    def required_parameter(self, name: ast.Name) -> Declaration | None:
+        module = self.ctx.module
+        scope = module.scope_of(name)
+        bindings = scope.bindings.get(name.id, []) if scope.node is self.endpoint else []
+        if len(bindings) != 1 or bindings[0].kind != "param":
+            return None
+        arg = bindings[0].node
+        if not isinstance(arg, ast.arg) or arg.annotation is None \
+                or not _required(bindings[0].value):
+            return None
+        if not _excludes_none(self.ctx, module, arg.annotation):
+            return None
+        return module, arg.annotation, bindings[0].value
+
+    def required_field(self, module: ModuleInfo, classdef: ast.AST, field: str,
+                       depth: int) -> Declaration | None:
+        if not isinstance(classdef, ast.ClassDef) or depth > 5:
+            return None
+        for statement in classdef.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+                    and statement.target.id == field:
+                if _required(statement.value) \
+                        and _excludes_none(self.ctx, module, statement.annotation):
+                    return module, statement.annotation, statement.value
+                return None
+        for base in classdef.bases:  # a field declared in a project base class
+            value = self.ctx.resolver.value(module, base)
+            if value is not None and value.definition is not None and value.definition.is_class:
+                found = self.required_field(value.definition.module, value.definition.node,
+                                            field, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+
+def _at_least_one(call: ast.Call) -> bool:
+    return any(k.arg in ("min_length", "min_items") and isinstance(k.value, ast.Constant)
+               and type(k.value.value) is int and k.value.value >= 1 for k in call.keywords)
+
+
+def _required(default: ast.expr | None) -> bool:
+    """No default, or ``Query(...)``/``Field(min_length=1)``: one with no default given."""
+    if default is None:
+        return True
+    if not isinstance(default, ast.Call):
+        return False
+    if any(k.arg in ("default", "default_factory") for k in default.keywords):
+        return False
+    return not default.args or (isinstance(default.args[0], ast.Constant)
+                                and default.args[0].value is Ellipsis)
+
+
+def _unannotated(ctx: FileContext, module: ModuleInfo, annotation: ast.expr) -> ast.expr:
+    """``Annotated[Item, Body()]`` -> ``Item``."""
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple) \
+            and annotation.slice.elts \
+            and ctx.resolver.qualname(module, annotation.value) in ANNOTATED:
+        return annotation.slice.elts[0]
+    return annotation
+
+
+def _excludes_none(ctx: FileContext, module: ModuleInfo, annotation: ast.expr,
+                   depth: int = 0) -> bool:
+    """Does the annotation name classes only (not None, ``Optional``, ``Union``, ``Any``,
+    a string)? A module-level alias (``services = Literal["a", "b"] | str``) is read
+    where it is bound."""
+    annotation = _unannotated(ctx, module, annotation)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return depth < 8 and _excludes_none(ctx, module, annotation.left, depth + 1) \
+            and _excludes_none(ctx, module, annotation.right, depth + 1)
+    head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    if not isinstance(head, (ast.Name, ast.Attribute)):
+        return False
+    alias = ctx.resolver.bound_expression(module, head)
+    if alias is not None and alias[1] is not head and depth < 8:
+        return _excludes_none(ctx, alias[0], alias[1], depth + 1)
+    value = ctx.resolver.value(module, head)
+    if value is None or value.instance or value.name in OPTIONAL | UNION \
+            or value.name in ("typing.Any", "builtins.object"):
+        return False
+    known = value.name.startswith("builtins.") or (
+        value.definition is not None and value.definition.is_class)
+    return known or (value.name.partition(".")[0] in ("typing", "collections")
+                     and isinstance(annotation, ast.Subscript))
 
 
 def _singles_out_a_value(test: ast.expr) -> bool:

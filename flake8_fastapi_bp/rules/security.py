@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ..syntax import keyword_value as _keyword
 from ..syntax import written_name as _written_name
@@ -30,6 +30,13 @@ DOC_PAGES = (("docs_url", "Swagger UI"), ("redoc_url", "ReDoc"))
 PROBE_ORIGINS = ("https://fbp-probe.invalid", "http://fbp-probe.invalid:8080")
 DEBUG_EFFECT = "sends tracebacks and local details to any client whose request fails"
 RELOAD_EFFECT = "runs a file-watching reloader instead of production workers"
+# Words of a name that reads configuration (``DEBUG``, ``settings.ENVIRONMENT``,
+# ``config.is_prod``): a branch on it is a deployment decision.
+CONFIG_WORDS = frozenset({
+    "debug", "env", "environment", "settings", "setting", "config", "conf", "cfg",
+    "configuration", "production", "prod", "dev", "development", "develop", "mode",
+    "stage", "staging", "testing", "local", "docs", "deploy", "deployment", "profile",
+})
 # Where an application is created: ``app = FastAPI(...)``, ``return FastAPI(...)``.
 APP_BINDINGS = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Return)
 
@@ -55,6 +62,8 @@ def exposed_docs(ctx: FileContext) -> Iterator[Report]:
         given = {keyword.arg for keyword in call.keywords}
         if "openapi_url" in given or {"docs_url", "redoc_url"} <= given:
             continue
+        if _decided_by_branch(ctx, call):
+            continue
         pages = [page for argument, page in DOC_PAGES if argument not in given]
         yield ctx.report("FBP501", call, exposed=", ".join(pages) + " and the OpenAPI schema")
 
@@ -74,18 +83,101 @@ def debug_switches(ctx: FileContext) -> Iterator[Report]:
         flag = _keyword(call, "debug")
         if flag is None and callee == STARLETTE and call.args:
             flag = call.args[0]  # Starlette(debug, routes, ...)
-        if _is_true(ctx, flag):
+        if _is_true(ctx, flag) and not _decided_by_branch(ctx, call):
             shown = "FastAPI" if callee == FASTAPI else "Starlette"
             yield ctx.report("FBP503", call, what=f"{shown}(debug=True)", effect=DEBUG_EFFECT)
     for call in ctx.module.calls:
         debug, reload = _keyword(call, "debug"), _keyword(call, "reload")
         if (debug is None and reload is None) or ctx.callee(call) not in UVICORN_RUN:
             continue
+        if _decided_by_branch(ctx, call):
+            continue
         if _is_true(ctx, debug):
             yield ctx.report("FBP503", call, what="uvicorn.run(debug=True)", effect=DEBUG_EFFECT)
         elif _is_true(ctx, reload) and not ctx.is_main_guarded(call):
             yield ctx.report("FBP503", call, what="uvicorn.run(reload=True)",
                              effect=RELOAD_EFFECT)
+
+
+def _decided_by_branch(ctx: FileContext, call: ast.Call) -> bool:
+    """``if settings.DEBUG: app = FastAPI(debug=True)`` / ``else: app = FastAPI(...)``: an
+    ``if``/``else`` or a conditional expression on a configuration value whose other
+    branch makes the same call differently is a per-deployment decision, not a default
+    left in place. An ``if`` ending in ``return``/``raise`` is followed by its else."""
+    callee = ctx.callee(call)
+    child: ast.AST = call
+    for ancestor in ctx.module.ancestors(call):
+        for test, others in _alternatives(ctx, ancestor, child):
+            if _reads_configuration(ctx, test) \
+                    and any(_same_call_differently(ctx, call, callee, node) for node in others):
+                return True
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda, ast.ClassDef)):
+            return False
+        child = ancestor
+    return False
+
+
+def _alternatives(ctx: FileContext, ancestor: ast.AST,
+                  child: ast.AST) -> Iterator[tuple[ast.expr, list[ast.AST]]]:
+    """The tests that choose between ``child`` and other code, each with that other code."""
+    if isinstance(ancestor, ast.IfExp) and child is not ancestor.test:
+        yield ancestor.test, [ancestor.orelse if child is ancestor.body else ancestor.body]
+    elif isinstance(ancestor, ast.If) and child in ancestor.body:
+        after = _following(ctx, ancestor) if _ends_early(ancestor.body) else []
+        yield ancestor.test, [*ancestor.orelse, *after]
+    elif isinstance(ancestor, ast.If) and child in ancestor.orelse:
+        yield ancestor.test, list(ancestor.body)
+    if isinstance(child, ast.stmt):
+        # ``if settings.debug: return FastAPI(debug=True)`` above ``return FastAPI()``
+        for statement in _preceding(ctx, child):
+            if isinstance(statement, ast.If) and _ends_early(statement.body):
+                yield statement.test, list(statement.body)
+
+
+def _ends_early(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
+
+
+def _statement_list(ctx: FileContext, statement: ast.stmt) -> list[ast.stmt]:
+    parent = ctx.module.parents.get(statement)
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(parent, field, None)
+        if isinstance(statements, list) and statement in statements:
+            return statements
+    return []
+
+
+def _following(ctx: FileContext, statement: ast.stmt) -> list[ast.stmt]:
+    statements = _statement_list(ctx, statement)
+    return statements[statements.index(statement) + 1:] if statements else []
+
+
+def _preceding(ctx: FileContext, statement: ast.stmt) -> list[ast.stmt]:
+    statements = _statement_list(ctx, statement)
+    return statements[:statements.index(statement)] if statements else []
+
+
+def _reads_configuration(ctx: FileContext, test: ast.expr) -> bool:
+    """A test on a setting: an environment read (``os.getenv(...)``, ``os.environ[...]``)
+    or a name whose words say configuration (``DEBUG``, ``settings.ENV``, ``is_prod``)."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and ctx.callee(node) in secrets.ENV_DEFAULT_CALLS:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "environ" \
+                and ctx.qualname(node) == "os.environ":
+            return True
+        name = node.id if isinstance(node, ast.Name) else \
+            node.attr if isinstance(node, ast.Attribute) else None
+        if name is not None and not CONFIG_WORDS.isdisjoint(secrets.name_words(name)):
+            return True
+    return False
+
+
+def _same_call_differently(ctx: FileContext, call: ast.Call, callee: str | None,
+                           node: ast.AST) -> bool:
+    """Does ``node`` hold a call to the same callee with other arguments?"""
+    return any(isinstance(other, ast.Call) and ctx.callee(other) == callee
+               and ast.dump(other) != ast.dump(call) for other in ast.walk(node))
 
 
 def servers_started_on_import(ctx: FileContext) -> Iterator[Report]:
@@ -201,12 +293,13 @@ def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
     for node in list(ctx.module.parents):
         if not isinstance(node, BINDING_NODES) or _is_enum_member(ctx, node):
             continue
-        for label, name, value in _bindings(ctx, node):
-            for literal in _secret_literals(ctx, name, value):
+        for binding in _bindings(ctx, node):
+            for literal, text in _secret_literals(ctx, binding):
                 if id(literal) not in reported and not _in_example(ctx, literal) \
-                        and not _names_its_class(ctx, literal):
+                        and not _names_its_class(ctx, text, literal):
                     reported.add(id(literal))
-                    yield ctx.report("FBP502", literal, name=label)
+                    yield ctx.report("FBP502", literal, found=secrets.described(text),
+                                     name=binding.label)
 
 
 def _is_enum_member(ctx: FileContext, node: ast.AST) -> bool:
@@ -218,88 +311,121 @@ def _is_enum_member(ctx: FileContext, node: ast.AST) -> bool:
     return any(ctx.is_enum_class(base) for base in owner.bases)
 
 
-def _names_its_class(ctx: FileContext, literal: ast.Constant) -> bool:
-    """``class OllamaConfig: api_key = "ollama"``: a value that repeats a word of its
-    class's name is a stand-in for a service that needs no key."""
-    text = literal.value.decode("latin-1") if isinstance(literal.value, bytes) \
-        else literal.value
+def _names_its_class(ctx: FileContext, text: str, literal: ast.Constant) -> bool:
+    """``class OllamaConfig: api_key = "ollama"``, ``OllamaConfig(api_key="ollama")``: a
+    value that repeats a word of the class it configures (the enclosing class, or a class
+    it is passed to) is a stand-in for a service that needs no key."""
     for ancestor in ctx.module.ancestors(literal):
+        if isinstance(ancestor, ast.Call) and _repeats_class_name(
+                text, _written_name(ancestor.func)):
+            return True
         if isinstance(ancestor, ast.ClassDef):
-            words = secrets.name_words(ancestor.name)
-            return text.lower() in words or text.lower() == ancestor.name.lower()
+            return _repeats_class_name(text, ancestor.name)
+        if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda)):
+            return False
     return False
 
 
-def _secret_literals(ctx: FileContext, name: str | None, value: ast.expr) -> list[ast.Constant]:
-    """The literals of one binding that are secrets. ``name`` "" is a key that is always
-    secret (``jwt.encode``); None or a name that is not secret-like: only a value that is
-    a secret whatever its name counts (a wrapped value is then visited on its own, as the
-    wrapper's argument)."""
-    secret_name = name == "" or (name is not None
-                                 and secrets.is_secret_name(name, ctx.settings.secret_names))
-    candidates = _literals(ctx, value) if secret_name else _literals(ctx, value, depth=99)
+def _repeats_class_name(text: str, name: str | None) -> bool:
+    if not name or not name[0].isupper():
+        return False
+    return text.lower() in secrets.name_words(name) or text.lower() == name.lower()
+
+
+def _secret_literals(ctx: FileContext,
+                     binding: SecretBinding) -> list[tuple[ast.Constant, str]]:
+    """The literals of one binding that are secrets, with their text. A binding whose
+    name is None or not secret-like counts only a value that is a secret whatever its
+    name (a wrapped value is then visited on its own, as the wrapper's argument)."""
+    name = binding.name
+    secret_name = binding.always_secret or (
+        name is not None and secrets.is_secret_name(name, ctx.settings.secret_names))
+    candidates = _literals(ctx, binding.value) if secret_name \
+        else _literals(ctx, binding.value, depth=99)
     found = []
     for literal in candidates:
         text = literal.value
         text = text.decode("latin-1") if isinstance(text, bytes) else text
         if secrets.is_secret_whatever_the_name(text) or (
                 secret_name and not secrets.is_obviously_not_secret(text, name)):
-            found.append(literal)
+            found.append((literal, text))
     return found
 
 
 BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.keyword, ast.Dict,
                  ast.arguments, ast.Call)
-# A binding: (label for the message, the name it binds or "" for a key that is always
-# secret or None when only the value can tell, the bound expression).
-Binding = tuple[str, "str | None", ast.expr]
 
 
-def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[Binding]:
+class SecretBinding(NamedTuple):
+    """A value bound to a name: the label for the message, the name (None when only the
+    value can tell), the bound expression; ``always_secret`` for a key position whose
+    value is a secret whatever it is called (``jwt.encode(claims, "key")``)."""
+    label: str
+    name: str | None
+    value: ast.expr
+    always_secret: bool = False
+
+
+def _bindings(ctx: FileContext, node: ast.AST) -> Iterator[SecretBinding]:
     if isinstance(node, ast.Assign):
         for target in node.targets:
             yield from _target_bindings(target, node.value)
     elif isinstance(node, ast.AnnAssign) and node.value is not None:
         yield from _target_bindings(node.target, node.value)
     elif isinstance(node, ast.NamedExpr):
-        yield node.target.id, node.target.id, node.value
+        yield SecretBinding(node.target.id, node.target.id, node.value)
     elif isinstance(node, ast.keyword) and node.arg is not None:
-        yield f"{node.arg}=", node.arg, node.value
+        yield SecretBinding(f"{node.arg}=", node.arg, node.value)
     elif isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values):
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                yield f"dict key {key.value!r}", key.value, value
+        yield from _dict_bindings(ctx, node)
     elif isinstance(node, ast.arguments):
         yield from _parameter_defaults(node)
     elif isinstance(node, ast.Call):
         yield from _call_bindings(ctx, node)
 
 
-def _target_bindings(target: ast.expr, value: ast.expr) -> Iterator[Binding]:
+def _dict_bindings(ctx: FileContext, node: ast.Dict) -> Iterator[SecretBinding]:
+    """Each literal key and its value; in a map of type expressions (a generated client's
+    ``openapi_types``) or of names to names the values are not values, and only a URL
+    with a password counts."""
+    entries = [(key.value, value.value) for key, value in zip(node.keys, node.values)
+               if isinstance(key, ast.Constant) and isinstance(key.value, str)
+               and isinstance(value, ast.Constant) and isinstance(value.value, str)]
+    # Cheap test first: only a map with a secret-like key needs reading as a type map.
+    types_only = len(entries) == len(node.values) and any(
+        secrets.is_secret_name(key, ctx.settings.secret_names) for key, _ in entries) \
+        and (secrets.is_type_map(entries) or secrets.is_name_map(entries))
+    for key, value in zip(node.keys, node.values):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            yield SecretBinding(f"dict key {key.value!r}", None if types_only else key.value,
+                                value)
+
+
+def _target_bindings(target: ast.expr, value: ast.expr) -> Iterator[SecretBinding]:
     if isinstance(target, ast.Name):
-        yield target.id, target.id, value
+        yield SecretBinding(target.id, target.id, value)
     elif isinstance(target, ast.Attribute):
-        yield ast.unparse(target), target.attr, value
+        yield SecretBinding(ast.unparse(target), target.attr, value)
     elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str):
-        yield ast.unparse(target), target.slice.value, value
+        yield SecretBinding(ast.unparse(target), target.slice.value, value)
     elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
             and len(target.elts) == len(value.elts):
         for element, element_value in zip(target.elts, value.elts):
             yield from _target_bindings(element, element_value)
 
 
-def _parameter_defaults(arguments: ast.arguments) -> Iterator[Binding]:
+def _parameter_defaults(arguments: ast.arguments) -> Iterator[SecretBinding]:
     positional = arguments.posonlyargs + arguments.args
     pairs = list(zip(positional[len(positional) - len(arguments.defaults):],
                      arguments.defaults))
     pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs,
                                                      arguments.kw_defaults) if default]
     for arg, default in pairs:
-        yield f"parameter {arg.arg}", arg.arg, default
+        yield SecretBinding(f"parameter {arg.arg}", arg.arg, default)
 
 
-def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[Binding]:
+def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[SecretBinding]:
     """``os.getenv("SECRET_KEY", "dev")``, ``jwt.encode(claims, "key")``, and positional
     arguments (only a URL with a password or a private key counts there)."""
     written = _written_name(call.func)
@@ -311,15 +437,16 @@ def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[Binding]:
                 and isinstance(variable.value, str) \
                 and secrets.is_secret_name(variable.value, ctx.settings.secret_names) \
                 and ctx.callee(call) in secrets.ENV_DEFAULT_CALLS:
-            yield (f"the default of {display_name(call.func)}({variable.value!r})",
-                   variable.value, default)
+            yield SecretBinding(f"the default of {display_name(call.func)}({variable.value!r})",
+                                variable.value, default)
     elif written in ("encode", "decode"):
         key = call.args[1] if len(call.args) >= 2 else _keyword(call, "key")
         if isinstance(key, ast.Constant) and ctx.callee(call) in secrets.JWT_CALLS:
-            yield f"the key passed to {display_name(call.func)}()", "", key
+            yield SecretBinding(f"the key passed to {display_name(call.func)}()", None, key,
+                                always_secret=True)
     for argument in call.args:
         if isinstance(argument, ast.Constant):
-            yield f"an argument of {display_name(call.func)}()", None, argument
+            yield SecretBinding(f"an argument of {display_name(call.func)}()", None, argument)
 
 
 def _literals(ctx: FileContext, value: ast.expr, depth: int = 0) -> list[ast.Constant]:
