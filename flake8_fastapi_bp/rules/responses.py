@@ -10,10 +10,10 @@ import ast
 from typing import Iterator
 
 from ..apis.types import canonical
-from ..context import FileContext, Report, display_name
+from ..context import FileContext, Report, display_name, is_enum_class
 from ..http_errors import raised_status
 from ..request_models import PydanticGuarantees, unannotated
-from ..resolve.module import FunctionNode
+from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.names import own_nodes, qualname_of_def
 from ..resolve.requirements import declared_minimum
 
@@ -26,6 +26,16 @@ VALIDATING_CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "p
 LIST_TYPES = frozenset({"builtins.list", "typing.List", "typing.Sequence",
                         "collections.abc.Sequence"})
 NOT_MODELS = frozenset({"builtins", "typing", "collections"})
+# Field types whose values hold many items: validating them twice costs per item.
+CONTAINER_TYPES = frozenset({
+    f"{module}.{name}" for module, names in (
+        ("builtins", ("list", "dict", "set", "frozenset", "tuple")),
+        ("typing", ("List", "Dict", "Set", "FrozenSet", "Tuple", "Sequence", "Mapping",
+                    "Iterable", "MutableSequence", "MutableMapping", "Collection")),
+        ("collections.abc", ("Sequence", "Mapping", "Iterable", "MutableSequence",
+                             "MutableMapping", "Collection", "Set")),
+    ) for name in names})
+MAX_BASE_DEPTH = 8
 # From this FastAPI version on, a returned instance of the response model is not
 # dumped and validated again (fastapi/fastapi#14575, released in 0.126.0).
 FASTAPI_KEEPS_MODEL_INSTANCES = (0, 126)
@@ -60,10 +70,73 @@ def manual_response_models(ctx: FileContext) -> Iterator[Report]:
         if declared is None:
             continue
         model, many = declared
+        if _returns_declared_model(ctx, function, route.response_model):
+            continue  # typed to return the model: only the FastAPI upgrade fixes it
         for build in _returned_builds(ctx, function, many):
-            if _built_model(ctx, build) == model:
+            if _built_model(ctx, build) == model and (many or _holds_collections(ctx, build)):
                 yield ctx.report("FBP301", build, call=display_name(build.func),
                                  model=ast.unparse(route.response_model))
+
+
+def _returns_declared_model(ctx: FileContext, function: FunctionNode,
+                            response_model: ast.expr) -> bool:
+    """``-> X`` (``-> list[X]``) on the endpoint as well as ``response_model=X``."""
+    returns = function.returns
+    if returns is None:
+        return False
+    if ast.dump(returns) == ast.dump(response_model):
+        return True
+    return _response_model(ctx, returns) == _response_model(ctx, response_model)
+
+
+def _holds_collections(ctx: FileContext, build: ast.Call) -> bool:
+    """Is the built model worth validating twice: a field holds a list, a mapping or a
+    nested model (a page of rows), or the class is not the project's (unknown)? A model of
+    a few scalar fields costs nothing measurable a second time."""
+    func = build.func
+    built = func.value if isinstance(func, ast.Attribute) \
+        and func.attr in VALIDATING_CONSTRUCTORS else func
+    value = ctx.resolver.value(ctx.module, built)
+    definition = value.definition if value is not None else None
+    if definition is None or not isinstance(definition.node, ast.ClassDef):
+        return True
+    return _class_holds_collections(ctx, definition.module, definition.node, 0)
+
+
+def _class_holds_collections(ctx: FileContext, module: ModuleInfo, classdef: ast.ClassDef,
+                             depth: int) -> bool:
+    if depth > MAX_BASE_DEPTH:
+        return True
+    for statement in classdef.body:
+        if isinstance(statement, ast.AnnAssign) \
+                and _names_a_collection(ctx, module, statement.annotation):
+            return True
+    for base in classdef.bases:
+        value = ctx.resolver.value(module, base)
+        definition = value.definition if value is not None else None
+        if definition is not None and isinstance(definition.node, ast.ClassDef) \
+                and _class_holds_collections(ctx, definition.module, definition.node,
+                                             depth + 1):
+            return True
+    return False
+
+
+def _names_a_collection(ctx: FileContext, module: ModuleInfo, annotation: ast.expr) -> bool:
+    """A container type or a project class (a nested model) anywhere in the annotation;
+    a string annotation is not read (unknown: counts)."""
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return True
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            continue
+        if ctx.resolver.qualname(module, node) in CONTAINER_TYPES:
+            return True
+        value = ctx.resolver.value(module, node)
+        if value is not None and value.definition is not None \
+                and isinstance(value.definition.node, ast.ClassDef) \
+                and not is_enum_class(ctx.resolver, module, node):
+            return True
+    return False
 
 
 def _revalidates_returned_models(ctx: FileContext) -> bool:
