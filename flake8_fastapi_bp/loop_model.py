@@ -16,7 +16,8 @@ import ast
 from .apis.cli import (CLI_DECORATORS, CLI_PACKAGES, CLI_REGISTERING_METHODS,
                        ENTRY_RUNNER_NAMES, ENTRY_RUNNERS)
 from .apis.coroutines import TRANSPARENT_DECORATORS
-from .fastapi_model import FastAPIModel, project_references, uses_besides_runs
+from .fastapi_model import FastAPIModel
+from .project_references import project_references, uses_besides_runs
 from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver
 from .resolve.project import Project

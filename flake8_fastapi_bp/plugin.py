@@ -18,7 +18,7 @@ from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
 from .resolve.infer import Inference, release_project_state
 from .resolve.names import Resolver
-from .fastapi_model import forget_references
+from .project_references import forget_references
 from .resolve.project import (Project, budget_beside, forget_projects, module_for_file,
                               release_modules)
 from .rules import FAMILIES

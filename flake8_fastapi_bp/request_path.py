@@ -13,7 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from .fastapi_model import FastAPIModel, model_of, project_references
+from .fastapi_model import FastAPIModel, model_of
+from .project_references import project_references
 from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import Definition, Resolver, own_nodes
 from .resolve.project import Project

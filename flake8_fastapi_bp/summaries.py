@@ -42,8 +42,9 @@ from typing import Callable, Iterator, NamedTuple
 from .apis.coroutines import CONVERTING_DECORATORS
 from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branching,
                        Constants, Signature, argument_source, base_name, dead_nodes,
-                       in_branch, run_once_nodes)
-from .fastapi_model import project_references
+                       in_branch)
+from .run_once import run_once_nodes
+from .project_references import project_references
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope, class_method
 from .resolve.names import Definition, Resolver, own_nodes
 from .syntax import attribute_root

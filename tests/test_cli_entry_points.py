@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flake8_fastapi_bp.apis.blocking import INPUT
-from flake8_fastapi_bp.fastapi_model import forget_references, project_references
+from flake8_fastapi_bp.project_references import forget_references, project_references
 from flake8_fastapi_bp.loop_model import LoopModel
 from project_helpers import Checked, write_project
 

@@ -883,7 +883,7 @@ def test_text_scans_find_imports_and_mail_words_at_their_keywords() -> None:
     """The text pre-filters jump from keyword to keyword; they find what a scan of every
     line start (imports) or every word (mail methods) would."""
     from flake8_fastapi_bp.apis.mail import MAIL_METHOD_NAMES
-    from flake8_fastapi_bp.fastapi_model import _SEND_WORD, _import_statements
+    from flake8_fastapi_bp.project_references import _SEND_WORD, _import_statements
     from flake8_fastapi_bp.resolve.module import imported_roots_in
 
     assert imported_roots_in(IMPORTS_TEXT) == {"os", "json", "boto3", "httpx", "redis"}

@@ -11,7 +11,8 @@ from typing import Iterator
 
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
 from ..context import FileContext, Report, display_name
-from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS, project_references
+from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS
+from ..project_references import project_references
 from ..resolve.names import Definition, Resolver, own_nodes
 from ..summaries import written_names
 

@@ -16,7 +16,7 @@ from ..apis.blocking import (ANY_METHOD, BLOCKING_CALLS, FILE_OPENERS, FRESH_NEV
                              UNBOUNDED_NEVER_WAITS, Blocking, blocking_kind,
                              passed_argument)
 from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
-from ..branches import run_once_nodes
+from ..run_once import run_once_nodes
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
 from ..resolve.module import ModuleInfo

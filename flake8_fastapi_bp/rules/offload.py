@@ -20,7 +20,8 @@ from ..apis.clients import CACHING_DECORATORS
 from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY, MAIL_SENDS
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
-from ..fastapi_model import TASK_CALLERS, project_references
+from ..fastapi_model import TASK_CALLERS
+from ..project_references import project_references
 from ..resolve.module import FUNCTION_TYPES, Binding, ModuleInfo
 from ..resolve.names import Definition, Resolver, Value
 from ..summaries import (Chain, Leaf, bindings_of, call_graph, imported_from_project,

@@ -1,27 +1,23 @@
 """Requests and responses: work FastAPI and Pydantic already do, written by hand.
 
 Codes: FBP301 manual-response-model, FBP302 manual-validation,
-FBP303 lookup-validation-in-endpoint, FBP304 direct-basemodel-subclass.
+FBP304 direct-basemodel-subclass (FBP303, lookups, is in ``lookups.py``).
 """
 
 from __future__ import annotations
 
 import ast
-import http
-import re
 from typing import Iterator
 
-from ..apis.lookups import ACTION_VERBS, COLLECTION_VERBS
 from ..apis.types import canonical
-from ..context import FileContext, Report, display_name
-from ..resolve.module import Binding, FunctionNode, ModuleInfo
-from ..resolve.names import (ANNOTATED, OPTIONAL, UNION, _bound_by_comprehension,
-                             own_nodes, qualname_of_def)
+from ..context import FileContext, Report, display_name, is_enum_class
+from ..http_errors import raised_status
+from ..request_models import PydanticGuarantees, unannotated
+from ..resolve.module import FunctionNode, ModuleInfo
+from ..resolve.names import own_nodes, qualname_of_def
 from ..resolve.requirements import declared_minimum
-from ..syntax import written_name
 
-CODES = ("FBP301", "FBP302", "FBP303", "FBP304")
-HTTP_EXCEPTION = "fastapi.HTTPException"
+CODES = ("FBP301", "FBP302", "FBP304")
 PYDANTIC_BASE = "pydantic.BaseModel"
 UPLOAD_FILE = "starlette.datastructures.UploadFile"
 # Class methods that validate their input into a model instance.
@@ -30,18 +26,25 @@ VALIDATING_CONSTRUCTORS = frozenset({"model_validate", "model_validate_json", "p
 LIST_TYPES = frozenset({"builtins.list", "typing.List", "typing.Sequence",
                         "collections.abc.Sequence"})
 NOT_MODELS = frozenset({"builtins", "typing", "collections"})
+# Field types whose values hold many items: validating them twice costs per item.
+CONTAINER_TYPES = frozenset({
+    f"{module}.{name}" for module, names in (
+        ("builtins", ("list", "dict", "set", "frozenset", "tuple")),
+        ("typing", ("List", "Dict", "Set", "FrozenSet", "Tuple", "Sequence", "Mapping",
+                    "Iterable", "MutableSequence", "MutableMapping", "Collection")),
+        ("collections.abc", ("Sequence", "Mapping", "Iterable", "MutableSequence",
+                             "MutableMapping", "Collection", "Set")),
+    ) for name in names})
+MAX_BASE_DEPTH = 8
 # From this FastAPI version on, a returned instance of the response model is not
 # dumped and validated again (fastapi/fastapi#14575, released in 0.126.0).
 FASTAPI_KEEPS_MODEL_INSTANCES = (0, 126)
 BAD_REQUEST = frozenset({400, 422})
-NOT_FOUND = frozenset({404})
 # Calls a test may make and still read only the request: sizes and pattern matches.
 PURE_TEST_CALLS = frozenset({
     "builtins.len", "re.match", "re.fullmatch", "re.search",
     "re.Pattern.match", "re.Pattern.fullmatch", "re.Pattern.search",
 })
-_STATUS_CONSTANT = re.compile(r"^starlette\.status\.(?:HTTP|WS)_(\d{3})_")
-_HTTP_STATUS = "http.HTTPStatus."
 
 
 def check(ctx: FileContext) -> Iterator[Report]:
@@ -49,48 +52,7 @@ def check(ctx: FileContext) -> Iterator[Report]:
     endpoints = [f for f in ctx.module.functions if ctx.fastapi.is_endpoint(f)]
     for endpoint in endpoints:
         yield from manual_validations(ctx, endpoint)
-        yield from lookups_in_endpoint(ctx, endpoint)
     yield from direct_basemodel_subclasses(ctx)
-
-
-# ----- shared: raise HTTPException(<status>) -------------------------------------------
-def status_code(ctx: FileContext, expr: ast.expr | None) -> int | None:
-    """``404``, ``status.HTTP_404_NOT_FOUND``, ``HTTPStatus.NOT_FOUND`` -> 404."""
-    if expr is None:
-        return None
-    if isinstance(expr, ast.Constant) and type(expr.value) is int:
-        return expr.value
-    name = ctx.qualname(expr)
-    if name is None:
-        return None
-    found = _STATUS_CONSTANT.match(name)
-    if found:
-        return int(found.group(1))
-    if name.startswith(_HTTP_STATUS):
-        member = getattr(http.HTTPStatus, name[len(_HTTP_STATUS):], None)
-        return int(member) if member is not None else None
-    return None
-
-
-def raised_status(ctx: FileContext, body: list[ast.stmt]) -> int | None:
-    """The status of ``raise HTTPException(<status>, ...)`` ending ``body``, when the
-    statements before it are simple (a log call, a message built): an ``if`` whose body
-    does real work (blocks, awaits) and then gives up is not a check."""
-    if not body or not isinstance(body[-1], ast.Raise):
-        return None
-    if not all(_simple_statement(statement) for statement in body[:-1]):
-        return None
-    exc = body[-1].exc
-    if not isinstance(exc, ast.Call) or ctx.callee(exc) != HTTP_EXCEPTION:
-        return None
-    given = exc.args[0] if exc.args else _keyword(exc, "status_code")
-    return status_code(ctx, given)
-
-
-def _simple_statement(statement: ast.stmt) -> bool:
-    if not isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign)):
-        return False
-    return not any(isinstance(n, ast.Await) for n in ast.walk(statement))
 
 
 # ----- FBP301 -------------------------------------------------------------------------
@@ -108,10 +70,73 @@ def manual_response_models(ctx: FileContext) -> Iterator[Report]:
         if declared is None:
             continue
         model, many = declared
+        if _returns_declared_model(ctx, function, route.response_model):
+            continue  # typed to return the model: only the FastAPI upgrade fixes it
         for build in _returned_builds(ctx, function, many):
-            if _built_model(ctx, build) == model:
+            if _built_model(ctx, build) == model and (many or _holds_collections(ctx, build)):
                 yield ctx.report("FBP301", build, call=display_name(build.func),
                                  model=ast.unparse(route.response_model))
+
+
+def _returns_declared_model(ctx: FileContext, function: FunctionNode,
+                            response_model: ast.expr) -> bool:
+    """``-> X`` (``-> list[X]``) on the endpoint as well as ``response_model=X``."""
+    returns = function.returns
+    if returns is None:
+        return False
+    if ast.dump(returns) == ast.dump(response_model):
+        return True
+    return _response_model(ctx, returns) == _response_model(ctx, response_model)
+
+
+def _holds_collections(ctx: FileContext, build: ast.Call) -> bool:
+    """Is the built model worth validating twice: a field holds a list, a mapping or a
+    nested model (a page of rows), or the class is not the project's (unknown)? A model of
+    a few scalar fields costs nothing measurable a second time."""
+    func = build.func
+    built = func.value if isinstance(func, ast.Attribute) \
+        and func.attr in VALIDATING_CONSTRUCTORS else func
+    value = ctx.resolver.value(ctx.module, built)
+    definition = value.definition if value is not None else None
+    if definition is None or not isinstance(definition.node, ast.ClassDef):
+        return True
+    return _class_holds_collections(ctx, definition.module, definition.node, 0)
+
+
+def _class_holds_collections(ctx: FileContext, module: ModuleInfo, classdef: ast.ClassDef,
+                             depth: int) -> bool:
+    if depth > MAX_BASE_DEPTH:
+        return True
+    for statement in classdef.body:
+        if isinstance(statement, ast.AnnAssign) \
+                and _names_a_collection(ctx, module, statement.annotation):
+            return True
+    for base in classdef.bases:
+        value = ctx.resolver.value(module, base)
+        definition = value.definition if value is not None else None
+        if definition is not None and isinstance(definition.node, ast.ClassDef) \
+                and _class_holds_collections(ctx, definition.module, definition.node,
+                                             depth + 1):
+            return True
+    return False
+
+
+def _names_a_collection(ctx: FileContext, module: ModuleInfo, annotation: ast.expr) -> bool:
+    """A container type or a project class (a nested model) anywhere in the annotation;
+    a string annotation is not read (unknown: counts)."""
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return True
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            continue
+        if ctx.resolver.qualname(module, node) in CONTAINER_TYPES:
+            return True
+        value = ctx.resolver.value(module, node)
+        if value is not None and value.definition is not None \
+                and isinstance(value.definition.node, ast.ClassDef) \
+                and not is_enum_class(ctx.resolver, module, node):
+            return True
+    return False
 
 
 def _revalidates_returned_models(ctx: FileContext) -> bool:
@@ -237,7 +262,7 @@ def _parameter_model(ctx: FileContext, endpoint: FunctionNode, name: str) -> str
     arg = next((a for a in _all_args(endpoint) if a.arg == name), None)
     if arg is None or arg.annotation is None:
         return None
-    value = ctx.resolver.value(ctx.module, _unannotated(ctx, ctx.module, arg.annotation))
+    value = ctx.resolver.value(ctx.module, unannotated(ctx, ctx.module, arg.annotation))
     if value is None or value.instance or value.definition is None \
             or not value.definition.is_class:
         return None
@@ -280,140 +305,6 @@ def _never_true(guarantees: PydanticGuarantees, test: ast.expr) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
-
-
-# Where a parameter or field is declared: its module, annotation and default.
-Declaration = tuple[ModuleInfo, ast.expr, "ast.expr | None"]
-
-
-class PydanticGuarantees:
-    """What pydantic guarantees when the endpoint runs: not None for a required parameter
-    whose annotation does not admit None and for its required non-Optional fields
-    (declared in a project class, or its project bases), field after field; not empty
-    where ``min_length`` is declared too."""
-
-    def __init__(self, ctx: FileContext, endpoint: FunctionNode) -> None:
-        self.ctx = ctx
-        self.endpoint = endpoint
-
-    def never_none(self, expr: ast.expr) -> bool:
-        return self.declared(expr) is not None
-
-    def never_empty(self, expr: ast.expr) -> bool:
-        """Not None, and declared with ``min_length``/``min_items`` of 1 or more (in the
-        default, ``Path(min_length=1)``, or the ``Annotated`` metadata)."""
-        found = self.declared(expr)
-        if found is None:
-            return False
-        module, annotation, default = found
-        declarations = [default] + [meta for _, meta in
-                                    self.ctx.resolver.annotated_metadata(module, annotation)]
-        return any(isinstance(call, ast.Call) and _at_least_one(call) for call in declarations)
-
-    def declared(self, expr: ast.expr, depth: int = 0) -> Declaration | None:
-        """The declaration (module, annotation, default) that guarantees ``expr`` is not
-        None."""
-        if depth > 5:
-            return None
-        if isinstance(expr, ast.Name):
-            return self.required_parameter(expr)
-        if not isinstance(expr, ast.Attribute):
-            return None
-        owner = self.declared(expr.value, depth + 1)
-        if owner is None:
-            return None
-        module, annotation, _ = owner
-        value = self.ctx.resolver.value(module, _unannotated(self.ctx, module, annotation))
-        if value is None or value.instance or value.definition is None \
-                or not value.definition.is_class:
-            return None
-        return self.required_field(value.definition.module, value.definition.node,
-                                   expr.attr, 0)
-
-    def required_parameter(self, name: ast.Name) -> Declaration | None:
-        module = self.ctx.module
-        scope = module.scope_of(name)
-        bindings = scope.bindings.get(name.id, []) if scope.node is self.endpoint else []
-        if len(bindings) != 1 or bindings[0].kind != "param":
-            return None
-        arg = bindings[0].node
-        if not isinstance(arg, ast.arg) or arg.annotation is None \
-                or not _required(bindings[0].value):
-            return None
-        if not _excludes_none(self.ctx, module, arg.annotation):
-            return None
-        return module, arg.annotation, bindings[0].value
-
-    def required_field(self, module: ModuleInfo, classdef: ast.AST, field: str,
-                       depth: int) -> Declaration | None:
-        if not isinstance(classdef, ast.ClassDef) or depth > 5:
-            return None
-        for statement in classdef.body:
-            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
-                    and statement.target.id == field:
-                if _required(statement.value) \
-                        and _excludes_none(self.ctx, module, statement.annotation):
-                    return module, statement.annotation, statement.value
-                return None
-        for base in classdef.bases:  # a field declared in a project base class
-            value = self.ctx.resolver.value(module, base)
-            if value is not None and value.definition is not None and value.definition.is_class:
-                found = self.required_field(value.definition.module, value.definition.node,
-                                            field, depth + 1)
-                if found is not None:
-                    return found
-        return None
-
-
-def _at_least_one(call: ast.Call) -> bool:
-    return any(k.arg in ("min_length", "min_items") and isinstance(k.value, ast.Constant)
-               and type(k.value.value) is int and k.value.value >= 1 for k in call.keywords)
-
-
-def _required(default: ast.expr | None) -> bool:
-    """No default, or ``Query(...)``/``Field(min_length=1)``: one with no default given."""
-    if default is None:
-        return True
-    if not isinstance(default, ast.Call):
-        return False
-    if any(k.arg in ("default", "default_factory") for k in default.keywords):
-        return False
-    return not default.args or (isinstance(default.args[0], ast.Constant)
-                                and default.args[0].value is Ellipsis)
-
-
-def _unannotated(ctx: FileContext, module: ModuleInfo, annotation: ast.expr) -> ast.expr:
-    """``Annotated[Item, Body()]`` -> ``Item``."""
-    if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple) \
-            and annotation.slice.elts \
-            and ctx.resolver.qualname(module, annotation.value) in ANNOTATED:
-        return annotation.slice.elts[0]
-    return annotation
-
-
-def _excludes_none(ctx: FileContext, module: ModuleInfo, annotation: ast.expr,
-                   depth: int = 0) -> bool:
-    """Does the annotation name classes only (not None, ``Optional``, ``Union``, ``Any``,
-    a string)? A module-level alias (``services = Literal["a", "b"] | str``) is read
-    where it is bound."""
-    annotation = _unannotated(ctx, module, annotation)
-    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        return depth < 8 and _excludes_none(ctx, module, annotation.left, depth + 1) \
-            and _excludes_none(ctx, module, annotation.right, depth + 1)
-    head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-    if not isinstance(head, (ast.Name, ast.Attribute)):
-        return False
-    alias = ctx.resolver.bound_expression(module, head)
-    if alias is not None and alias[1] is not head and depth < 8:
-        return _excludes_none(ctx, alias[0], alias[1], depth + 1)
-    value = ctx.resolver.value(module, head)
-    if value is None or value.instance or value.name in OPTIONAL | UNION \
-            or value.name in ("typing.Any", "builtins.object"):
-        return False
-    known = value.name.startswith("builtins.") or (
-        value.definition is not None and value.definition.is_class)
-    return known or (value.name.partition(".")[0] in ("typing", "collections")
-                     and isinstance(annotation, ast.Subscript))
 
 
 def _singles_out_a_value(test: ast.expr) -> bool:
@@ -587,173 +478,6 @@ def _is_literal(node: ast.expr | None) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return _is_literal(node.operand)
     return False
-
-
-# ----- FBP303 -------------------------------------------------------------------------
-def lookups_in_endpoint(ctx: FileContext, endpoint: FunctionNode) -> Iterator[Report]:
-    """``x = <lookup keyed on request data>`` then ``if x is None`` / ``if not x``:
-    ``raise HTTPException(404)``."""
-    flow: RequestFlow | None = None
-    for node in own_nodes(endpoint):
-        if not isinstance(node, ast.If):
-            continue
-        name = _missing_test(node.test)
-        if name is None or raised_status(ctx, node.body) not in NOT_FOUND:
-            continue
-        lookup = _assigned_call_before(ctx, node, name)
-        if lookup is None or not is_lookup(lookup):
-            continue
-        flow = flow or RequestFlow(ctx, endpoint)
-        if flow.reads_request(lookup):
-            yield ctx.report("FBP303", node, name=name, function=endpoint.name)
-
-
-def _missing_test(test: ast.expr) -> str | None:
-    """``x is None`` or ``not x``: x."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
-            and isinstance(test.operand, ast.Name):
-        return test.operand.id
-    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
-            and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
-            and isinstance(test.comparators[0], ast.Constant) \
-            and test.comparators[0].value is None:
-        return test.left.id
-    return None
-
-
-def _assigned_call_before(ctx: FileContext, node: ast.If, name: str) -> ast.Call | None:
-    """The call of ``name = <call>`` / ``name = await <call>`` when that is the last
-    statement before ``node`` (same block) that binds ``name``."""
-    for statement in reversed(_previous_siblings(ctx, node)):
-        if not _binds(statement, name):
-            continue
-        value = _single_assignment(statement, name)
-        if isinstance(value, ast.Await):
-            value = value.value
-        return value if isinstance(value, ast.Call) else None
-    return None
-
-
-def is_lookup(call: ast.Call) -> bool:
-    """Not an action (``delete_item(...)``, ``update_rsvp(...)``) that reports "nothing
-    to act on" with a falsy result, nor a search or listing that came back empty."""
-    verb = _first_word(written_name(call.func))
-    return verb not in ACTION_VERBS and verb not in COLLECTION_VERBS
-
-
-def _first_word(name: str) -> str:
-    """``_delete_items`` -> ``delete``, ``deleteItems`` -> ``delete``."""
-    words = _WORDS.findall(name.lstrip("_"))
-    return words[0].lower() if words else ""
-
-
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-
-
-class RequestFlow:
-    """Which expressions of an endpoint carry request data: its request parameters and
-    the locals computed from them. A local that holds a looked-up object (assigned from a
-    call, then tested for missing) does not carry it further: ``session.get(Run,
-    run.id)`` re-reads a row already found, it does not validate input."""
-
-    def __init__(self, ctx: FileContext, endpoint: FunctionNode) -> None:
-        self.module = ctx.module
-        self.scope = ctx.module.scopes[endpoint]
-        self.parameters = set(ctx.fastapi.request_parameters(endpoint))
-        self.tested = _tested_names(endpoint)
-        self._carries: dict[str, bool] = {}
-
-    def reads_request(self, expr: ast.AST) -> bool:
-        # A comprehension's own variables are items of its iterable, which is read too.
-        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                   and not _bound_by_comprehension(self.module, n)
-                   and self.carries(n.id) for n in ast.walk(expr))
-
-    def carries(self, name: str) -> bool:
-        if name not in self._carries:
-            self._carries[name] = False  # a local computed from itself: no
-            self._carries[name] = any(self._binding_carries(name, binding)
-                                      for binding in self.scope.bindings.get(name, []))
-        return self._carries[name]
-
-    def _binding_carries(self, name: str, binding: Binding) -> bool:
-        if binding.kind == "param":
-            return binding.node in self.parameters
-        value = _bound_value(self.module, binding)
-        if value is None:
-            return False
-        if name in self.tested and isinstance(_awaited(value), ast.Call):
-            return False  # a looked-up object
-        return self.reads_request(value)
-
-
-def _awaited(expr: ast.expr) -> ast.expr:
-    return expr.value if isinstance(expr, ast.Await) else expr
-
-
-def _bound_value(module: ModuleInfo, binding: Binding) -> ast.AST | None:
-    """What a local was computed from: the assigned value, the ``with`` expression, the
-    iterable of a ``for``, the right side of an unpacking."""
-    if binding.kind in ("assign", "with"):
-        return binding.value
-    node = binding.node
-    parent = module.parents.get(node) if node is not None else None
-    while isinstance(parent, (ast.Tuple, ast.List, ast.Starred)):
-        node, parent = parent, module.parents.get(parent)
-    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and node is parent.target:
-        return parent.iter
-    if isinstance(parent, ast.Assign) and node in parent.targets:
-        return parent.value
-    return None
-
-
-def _tested_names(function: FunctionNode) -> set[str]:
-    """Names a test of the function checks for missing: ``if x``, ``not x``,
-    ``x is None``, ``x is not None`` (also inside ``and``/``or``)."""
-    names: set[str] = set()
-    for node in own_nodes(function):
-        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
-            names.update(_checked_names(node.test))
-    return names
-
-
-def _checked_names(test: ast.expr) -> Iterator[str]:
-    if isinstance(test, ast.Name):
-        yield test.id
-    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        yield from _checked_names(test.operand)
-    elif isinstance(test, ast.BoolOp):
-        for value in test.values:
-            yield from _checked_names(value)
-    elif isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
-            and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)) \
-            and isinstance(test.comparators[0], ast.Constant) \
-            and test.comparators[0].value is None:
-        yield test.left.id
-
-
-def _previous_siblings(ctx: FileContext, node: ast.stmt) -> list[ast.stmt]:
-    parent = ctx.module.parents.get(node)
-    for field in ("body", "orelse", "finalbody"):
-        block = getattr(parent, field, None)
-        if isinstance(block, list) and node in block:
-            return block[:block.index(node)]
-    return []
-
-
-def _binds(statement: ast.stmt, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
-               for n in ast.walk(statement))
-
-
-def _single_assignment(statement: ast.stmt, name: str) -> ast.expr | None:
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target = statement.targets[0]
-        if isinstance(target, ast.Name) and target.id == name:
-            return statement.value
-    if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-        return statement.value
-    return None
 
 
 # ----- FBP304 -------------------------------------------------------------------------
