@@ -238,7 +238,10 @@ def _calls_in_role_files(project: Project,
         if not any(word in text for word in _WEB_FRAMEWORKS) \
                 and role_names.isdisjoint(_TOP_LEVEL_DEF.findall(text)):
             continue
-        for name in set(_CALLED_NAME.findall(text)):
+        called = set(_CALLED_NAME.findall(text))
+        if references.complete:  # only names some def of the project has can be helpers
+            called &= references.defined_names
+        for name in called:
             found.setdefault(name, []).append(path)
     return {name: tuple(paths) for name, paths in found.items()}
 
