@@ -7,6 +7,7 @@ scans, so that a question about one module need not parse the others.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -80,14 +81,18 @@ class ProjectReferences:
     # Names called in files that may hold a FastAPI role, and those files: read on first
     # use, by FBP602's request-path scope (most runs never ask).
     role_file_calls: dict[str, tuple[Path, ...]] | None = None
+    role_file_imports: dict[Path, frozenset[str]] = field(default_factory=dict)
 
-    def files_calling(self, project: Project, name: str) -> tuple[Path, ...]:
+    def files_calling(self, project: Project, name: str,
+                      imported: frozenset[str]) -> tuple[Path, ...]:
         """The project files that may hold a FastAPI role function (they mention
-        fastapi/starlette, or define a function used as a dependency or task elsewhere)
-        and write a call of ``name`` (``name(`` or ``.name(``)."""
+        fastapi/starlette, or define a function used as a dependency or task elsewhere),
+        write a call of ``name`` (``name(`` or ``.name(``) and import one of ``imported``
+        (the helper's module, its name, its class): only those can reach the helper."""
         if self.role_file_calls is None:
             self.role_file_calls = _calls_in_role_files(project, self)
-        return self.role_file_calls.get(name, ())
+        return tuple(path for path in self.role_file_calls.get(name, ())
+                     if not imported.isdisjoint(self.role_file_imports[path]))
 
     # Other uses (not runs, not imports) of the names of async functions that some file
     # runs with ``asyncio.run``...: filled on the first question (``uses_besides_runs``).
@@ -150,6 +155,10 @@ def project_references(project: Project) -> ProjectReferences:
         for path, text in project.texts():
             _scan_text(path, text, found)
         found.complete = project.scan_complete
+        # Only an async def can be a CLI entry point: other run names are kept for nothing.
+        runs = found.by_kind["run"]
+        for name in runs.keys() - found.async_defs:
+            del runs[name]
         _REFERENCES[key] = found
     return _REFERENCES[key]
 
@@ -197,7 +206,7 @@ def _scan_uses(path: Path, text: str, words: list[re.Pattern[str]],
             receivers.setdefault(name, set()).add(receiver.group(1))
     if bare or receivers:
         defined = set(_TOP_LEVEL_DEF.findall(text))
-        words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
+        words = import_words(text)
         for name in bare | receivers.keys():
             into.setdefault(name, []).append(_Reference(
                 path, name in defined, words, name in bare,
@@ -225,7 +234,7 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
             continue
         for name in {found for pattern in patterns for found in pattern.findall(text)}:
             if words is None:
-                words = frozenset(re.findall(r"\w+", " ".join(_import_statements(text))))
+                words = import_words(text)
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
 
@@ -238,9 +247,20 @@ def _calls_in_role_files(project: Project,
         if not any(word in text for word in _WEB_FRAMEWORKS) \
                 and role_names.isdisjoint(_TOP_LEVEL_DEF.findall(text)):
             continue
-        for name in set(_CALLED_NAME.findall(text)):
+        called = set(_CALLED_NAME.findall(text))
+        if references.complete:  # only names some def of the project has can be helpers
+            called &= references.defined_names
+        if called:
+            references.role_file_imports[path] = import_words(text)
+        for name in called:
             found.setdefault(name, []).append(path)
     return {name: tuple(paths) for name, paths in found.items()}
+
+
+def import_words(text: str) -> frozenset[str]:
+    """Every word of the file's import statements, interned: kept for the run by each
+    reference, and the same module names recur in every file."""
+    return frozenset(map(sys.intern, re.findall(r"\w+", " ".join(_import_statements(text)))))
 
 
 def _import_statements(text: str) -> Iterator[str]:

@@ -56,7 +56,9 @@ def request_path_caller(resolver: Resolver, project: Project, module: ModuleInfo
     if not isinstance(parent, (ast.Module, ast.ClassDef)):
         return None
     target = Definition(module, function, project).key
-    for caller_module in _caller_modules(project, module, function.name):
+    imported = frozenset({module.name.rpartition(".")[2], function.name}
+                         | ({parent.name} if isinstance(parent, ast.ClassDef) else set()))
+    for caller_module in _caller_modules(project, module, function.name, imported):
         model = model_of(caller_module, resolver, project)
         for call, caller, kind in _role_calls(caller_module, model).get(function.name, ()):
             found = resolver.definition(caller_module, call)
@@ -78,10 +80,12 @@ def _enclosing_role(resolver: Resolver, project: Project, module: ModuleInfo,
     return None
 
 
-def _caller_modules(project: Project, module: ModuleInfo, name: str) -> list[ModuleInfo]:
-    """The helper's own module, then the other files that may call it from a role."""
+def _caller_modules(project: Project, module: ModuleInfo, name: str,
+                    imported: frozenset[str]) -> list[ModuleInfo]:
+    """The helper's own module, then the other files that may call it from a role: they
+    call the name and import the helper's module, the helper or its class."""
     found = [module]
-    paths = project_references(project).files_calling(project, name)
+    paths = project_references(project).files_calling(project, name, imported)
     if len(paths) > MAX_CALLER_FILES:
         return found
     for path in paths:

@@ -377,3 +377,12 @@ def described(text: str) -> str:
     if PEM_PRIVATE_KEY.search(text) is not None:
         return f"(a PEM private key, {len(text)} chars)"
     return masked(text)
+
+
+# Words of a parameter that names or describes a thing (``key_name``, ``key_alias``,
+# ``display_name``): a value passed there too is a label, not a credential.
+NAMING_PARAMETER_WORDS = frozenset({"name", "alias", "label", "title", "display", "description"})
+
+
+def is_label_name(name: str) -> bool:
+    return not NAMING_PARAMETER_WORDS.isdisjoint(name.lower().split("_"))

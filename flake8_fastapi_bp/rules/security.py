@@ -296,7 +296,8 @@ def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
         for binding in _bindings(ctx, node):
             for literal, text in _secret_literals(ctx, binding):
                 if id(literal) not in reported and not _in_example(ctx, literal) \
-                        and not _names_its_class(ctx, text, literal):
+                        and not _names_its_class(ctx, text, literal) \
+                        and not _also_its_label(ctx, text, literal):
                     reported.add(id(literal))
                     yield ctx.report("FBP502", literal, found=secrets.described(text),
                                      name=binding.label)
@@ -324,6 +325,18 @@ def _names_its_class(ctx: FileContext, text: str, literal: ast.Constant) -> bool
         if isinstance(ancestor, (*FUNCTION_TYPES, ast.Lambda)):
             return False
     return False
+
+
+def _also_its_label(ctx: FileContext, text: str, literal: ast.Constant) -> bool:
+    """``Key(token="ui-token", key_name="ui-token")``: the same call passes the value as a
+    name or alias too, so it is a label; a real secret is never its own display name."""
+    keyword = ctx.module.parents.get(literal)
+    call = ctx.module.parents.get(keyword) if isinstance(keyword, ast.keyword) else None
+    if not isinstance(call, ast.Call):
+        return False
+    return any(other is not keyword and other.arg is not None
+               and isinstance(other.value, ast.Constant) and other.value.value == text
+               and secrets.is_label_name(other.arg) for other in call.keywords)
 
 
 def _repeats_class_name(text: str, name: str | None) -> bool:
