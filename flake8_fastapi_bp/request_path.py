@@ -3,9 +3,9 @@ middleware, exception handler, background task) or a project helper such a funct
 directly, found from the helper's side.
 
 A helper's callers may live in any module: the project text index names the files of
-the project where FastAPI roles can live that call a function of that name
-(``ProjectReferences.files_calling``); only those are read, and only their role functions'
-calls of that name are resolved.
+the project where FastAPI roles can live that call a function of that name and import
+its module, the helper or its class (``ProjectReferences.files_calling``); only those
+are read, and only their role functions' calls of that name are resolved.
 """
 
 from __future__ import annotations
