@@ -14,7 +14,7 @@ from ..context import FileContext, Report, display_name
 from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS
 from ..project_references import project_references
 from ..resolve.names import Definition, Resolver, own_nodes
-from ..summaries import written_names
+from ..call_names import written_names
 
 CODES = ("FBP108", "FBP109")
 # FastAPI/Starlette registration decorators return the function unchanged.

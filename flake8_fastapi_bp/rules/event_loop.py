@@ -23,8 +23,8 @@ from ..resolve.module import ModuleInfo
 from ..resolve.names import Resolver
 from ..settings import Settings
 from ..syntax import attribute_root, written_name
-from ..summaries import (Entry, Leaf, call_graph, imported_from_project, imports_of,
-                         runs_on_call, written_names)
+from ..call_names import imported_from_project, imports_of, written_names
+from ..summaries import Entry, Leaf, call_graph, runs_on_call
 
 CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"

@@ -24,8 +24,8 @@ from ..fastapi_model import TASK_CALLERS
 from ..project_references import project_references
 from ..resolve.module import FUNCTION_TYPES, Binding, ModuleInfo
 from ..resolve.names import Definition, Resolver, Value
-from ..summaries import (Chain, Leaf, bindings_of, call_graph, imported_from_project,
-                         written_names)
+from ..call_names import bindings_of, imported_from_project, written_names
+from ..summaries import Chain, Leaf, call_graph
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")

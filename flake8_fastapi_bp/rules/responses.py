@@ -506,10 +506,3 @@ def _is_configured_base(ctx: FileContext, classdef: ast.ClassDef,
         if found is not None and found[1].node is classdef:
             return True
     return False
-
-
-def _keyword(call: ast.Call, name: str) -> ast.expr | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
