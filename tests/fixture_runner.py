@@ -1,7 +1,8 @@
 """Run the plugin in-process on annotated fixture files.
 
 A fixture line ending in ``# error: FBP101`` (several codes: ``# error: FBP101, FBP104``)
-must be reported on that line; ``# inferred: FBP103`` must be reported only when the
+must be reported on that line; a code may carry a quoted fragment its message must contain
+(``# error: FBP107 "price_in() -> fetch_rate()"``); ``# inferred: FBP103`` must be reported only when the
 third-party libraries are installed (the "full" environment) and must be absent in the
 bare one. Every other line must stay clean. A first-lines header
 ``# OPTIONS: --fbp-call-depth=2`` passes options.
@@ -23,7 +24,9 @@ from flake8_fastapi_bp.plugin import Plugin
 FIXTURES = Path(__file__).parent / "fixtures"
 FULL = all(importlib.util.find_spec(name) is not None
            for name in ("fastapi", "sqlalchemy", "requests", "httpx"))
-_MARK = re.compile(r"#\s*(error|inferred):\s*(FBP\d{3}(?:\s*,\s*FBP\d{3})*)")
+_CODE = r'FBP\d{3}(?:\s*"[^"]*")?'
+_MARK = re.compile(rf"#\s*(error|inferred):\s*({_CODE}(?:\s*,\s*{_CODE})*)")
+_CODE_AND_FRAGMENT = re.compile(r'(FBP\d{3})(?:\s*"([^"]*)")?')
 
 
 class _Manager:
@@ -53,25 +56,50 @@ def options_of(source: str) -> list[str]:
     return []
 
 
-def run_plugin(path: Path, args: list[str] | None = None,
-               source: str | None = None) -> list[tuple[int, str]]:
-    """(line, code) of every report the plugin makes on ``path``."""
+def run_plugin_messages(path: Path, args: list[str] | None = None,
+                        source: str | None = None) -> list[tuple[int, str]]:
+    """(line, message) of every report the plugin makes on ``path``."""
     text = path.read_text(encoding="utf-8") if source is None else source
     Plugin.settings = settings_for(options_of(text) if args is None else args)
     try:
         plugin = Plugin(ast.parse(text), str(path), text.splitlines(keepends=True))
-        return [(line, message[:6]) for line, _, message, _ in plugin.run()]
+        return [(line, message) for line, _, message, _ in plugin.run()]
     finally:
         Plugin.settings = settings_module.Settings()
 
 
-def expected(path: Path, full: bool = FULL) -> list[tuple[int, str]]:
+def run_plugin(path: Path, args: list[str] | None = None,
+               source: str | None = None) -> list[tuple[int, str]]:
+    """(line, code) of every report the plugin makes on ``path``."""
+    return [(line, message[:6]) for line, message in run_plugin_messages(path, args, source)]
+
+
+def _marks(path: Path, full: bool) -> list[tuple[int, str, str]]:
+    """(line, code, message fragment or '') of every mark that applies in this environment."""
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         for kind, codes in _MARK.findall(line):
             if kind == "error" or full:
-                found += [(number, code.strip()) for code in codes.split(",")]
-    return sorted(found)
+                found += [(number, code, fragment)
+                          for code, fragment in _CODE_AND_FRAGMENT.findall(codes)]
+    return found
+
+
+def expected(path: Path, full: bool = FULL) -> list[tuple[int, str]]:
+    return sorted((number, code) for number, code, _ in _marks(path, full))
+
+
+def expected_fragments(path: Path, full: bool = FULL) -> list[tuple[int, str, str]]:
+    """The marks that name a fragment of their message."""
+    return [mark for mark in _marks(path, full) if mark[2]]
+
+
+def missing_fragments(path: Path, reports: list[tuple[int, str]],
+                      full: bool = FULL) -> list[tuple[int, str, str]]:
+    """Marked fragments that no report of that code on that line contains."""
+    return [(number, code, fragment) for number, code, fragment in expected_fragments(path, full)
+            if not any(line == number and message.startswith(code) and fragment in message
+                       for line, message in reports)]
 
 
 def fixture_files() -> list[Path]:
