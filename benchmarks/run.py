@@ -10,6 +10,8 @@ FBP findings per code, the FBP000 messages, and as the last line
 ``ratio: X.XX`` (plugin wall time / plain wall time).
 
     python benchmarks/run.py [--projects a,b] [--scale N] [--jobs J] [--phase-times]
+    python benchmarks/run.py --mode whole     # flake8 . at each project root
+    python benchmarks/run.py --mode single    # ten largest request-path modules, cold
 
 flake8 is run as ``PYTHON -m flake8`` where PYTHON defaults to the interpreter
 running this script, so run it with the venv that has flake8 and the plugin.
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import corpus
+import modes
 
 RESULTS = corpus.HERE / ".results"
 REPO = corpus.HERE.parent
@@ -176,6 +179,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--plugin-option", action="append", default=[], metavar="OPT",
                         help="extra flake8 option for the plugin run only, e.g. "
                              "--plugin-option=--fbp-call-depth=0 (repeatable)")
+    parser.add_argument("--mode", choices=("folders", "whole", "single"), default="folders",
+                        help="folders: the corpus folders in one process (default); whole: "
+                             "flake8 . at each project root; single: the largest request-path "
+                             "modules one at a time through stdin, cold")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="single mode: runs per file and configuration (median)")
+    parser.add_argument("--per-project", type=int, default=None,
+                        help="single mode: at most N of the ten files from one project")
     parser.add_argument("--python", default=sys.executable,
                         help="interpreter with flake8 + plugin (default: this one)")
     return parser.parse_args(argv)
@@ -198,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"files: {len(paths)} (scale {args.scale}, jobs {args.jobs})")
     env = {k: v for k, v in os.environ.items() if k != "FBP_PROFILE"}
     env["PYTHONIOENCODING"] = "utf-8"
+    if args.mode != "folders":
+        return run_mode(args, projects, env)
     plain = measure("plain", flake8_base(args.python, "E,W,F", args.jobs, False), paths, env)
     plugin_env = {**env, "FBP_PROFILE": "1"} if args.phase_times else env
     plugin = measure("plugin", flake8_base(args.python, "E,W,F,FBP", args.jobs, True)
@@ -217,6 +230,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"raw FBP findings: {RESULTS.relative_to(REPO)}/<project>.txt")
     print(f"cpu ratio: {plugin.cpu / max(plain.cpu, 1e-9):.2f}")
     print(f"ratio: {plugin.wall / max(plain.wall, 1e-9):.2f}")
+    return 0
+
+
+def run_mode(args: argparse.Namespace, projects: list[corpus.Project],
+             env: dict[str, str]) -> int:
+    """The whole-package or single-file measurement (``modes.py``)."""
+    def base(plugin: bool) -> list[str]:
+        select = "E,W,F,FBP" if plugin else "E,W,F"
+        return flake8_base(args.python, select, args.jobs, plugin) + (
+            args.plugin_option if plugin else [])
+
+    if args.mode == "whole":
+        rows: list = modes.whole_projects(projects, base, env)
+    else:
+        rows = modes.single_files(projects, base, env, args.repeat,
+                                  per_project=args.per_project)
+    modes.print_totals(rows)
     return 0
 
 
