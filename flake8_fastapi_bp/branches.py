@@ -45,7 +45,9 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
-from .resolve.names import DEPENDS, Resolver, own_nodes
+from .apis.types import DEPENDS
+from .resolve.names import Resolver
+from .resolve.walk import own_nodes
 
 # (parameter name, constant value), sorted: hashable, so it can key caches.
 Constants = tuple[tuple[str, object], ...]
@@ -67,7 +69,7 @@ NOT_NONE = _NotNone()
 CALL_SITE = ("*", "call site")
 FROM_CALL_SITE: Constants = (CALL_SITE,)
 # Where to look up a name passed as an argument: the resolver and the caller's module.
-Names = tuple[Resolver, ModuleInfo]
+Resolution = tuple[Resolver, ModuleInfo]
 
 
 # ----- constants a call passes -----------------------------------------------------------
@@ -130,7 +132,7 @@ class Arguments:
 
     @classmethod
     def of(cls, call: ast.Call, callee: Signature, bound_receiver: bool,
-           names: Names | None = None) -> Arguments:
+           names: Resolution | None = None) -> Arguments:
         """``bound_receiver``: the first parameter is ``self``/``cls``. ``names``: where
         a name passed as an argument is looked up when the caller's constants lack it."""
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
@@ -201,7 +203,7 @@ def _defaults(function: FunctionNode) -> Iterator[tuple[ast.arg, ast.expr]]:
             yield param, default
 
 
-def _argument(node: ast.expr, known: dict[str, object], names: Names | None) -> object:
+def _argument(node: ast.expr, known: dict[str, object], names: Resolution | None) -> object:
     """A literal argument, a caller's parameter known to be one, or a name (``X``,
     ``settings_module.X``) bound exactly once, to a literal; else ``NOT_NONE`` when the
     argument (or the one expression the name is bound to) is known not to be None."""

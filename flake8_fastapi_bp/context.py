@@ -14,8 +14,11 @@ from .fastapi_model import FastAPIModel, model_of
 from .loop_model import LoopModel
 from .messages import message
 from .resolve.module import FunctionNode, ModuleInfo
-from .resolve.names import Definition, Resolver
-from .resolve.project import Project, has_file
+from .resolve.names import Resolver
+from .resolve.values import Definition
+from .resolve.files import Files
+from .resolve.project import Project
+from .resolve.run import Run
 from .settings import Settings
 
 
@@ -27,12 +30,19 @@ class Report:
 
 
 class FileContext:
+    """One checked file: its index, project, resolver and settings, and the run."""
+
     def __init__(self, module: ModuleInfo, project: Project, resolver: Resolver,
                  settings: Settings) -> None:
         self.module = module
         self.project = project
         self.resolver = resolver
         self.settings = settings
+
+    @property
+    def run(self) -> Run:
+        """The flake8 run: what is kept across files (call graphs, text indexes ...)."""
+        return self.project.run
 
     @cached_property
     def fastapi(self) -> FastAPIModel:
@@ -131,19 +141,21 @@ def is_example_module(ctx: FileContext) -> bool:
 
 
 def is_test_module(ctx: FileContext) -> bool:
-    """A test module (RULES.md): FBP501-FBP504 and FBP602 do not report there."""
+    """A test module (``test_*.py``, ``*_test.py``, ``conftest.py`` or inside a test
+    package): FBP501-FBP504 and FBP602 do not report there."""
     path = ctx.module.path
     if path is None:
         return False
     path = Path(path)
-    return TEST_MODULE.match(path.name) is not None or in_test_package(path)
+    return TEST_MODULE.match(path.name) is not None \
+        or in_test_package(path, ctx.project.files)
 
 
-def in_test_package(path: Path) -> bool:
+def in_test_package(path: Path, files: Files) -> bool:
     """Is ``path`` inside a package (up its chain of ``__init__.py`` directories) named
     test, tests or testing?"""
     directory = path.parent
-    while has_file(directory, "__init__.py") and directory.parent != directory:
+    while files.has_file(directory, "__init__.py") and directory.parent != directory:
         if directory.name in TEST_PACKAGES:
             return True
         directory = directory.parent

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .syntax import keyword_value as _keyword
+from .syntax import parameters_with_defaults
 from .syntax import written_name as _simple_name
-from .project_references import project_references
-from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
-from .resolve.names import DEPENDS, Definition, Resolver, own_nodes
+from .resolve.project_references import project_references
+from .resolve.module import FUNCTION_TYPES, CacheKey, FunctionNode, ModuleInfo
+from .apis.types import DEPENDS
+from .resolve.names import Resolver
+from .resolve.values import Definition
+from .resolve.walk import own_nodes
 from .resolve.project import Project
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "options", "head",
@@ -50,10 +54,7 @@ class Route:
 
     @property
     def response_model(self) -> ast.expr | None:
-        for keyword in self.registration.keywords:
-            if keyword.arg == "response_model":
-                return keyword.value
-        return None
+        return _keyword(self.registration, "response_model")
 
 
 @dataclass
@@ -125,11 +126,7 @@ class FastAPIModel:
         cookie, body, form, file): not those injected with ``Depends``/``Security`` (as a
         default, in ``Annotated[...]`` or through an alias of it), not framework objects
         (``Request``, ``Response``, ``BackgroundTasks`` ...), not ``*args``/``**kwargs``."""
-        args = function.args
-        positional = args.posonlyargs + args.args
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
-        pairs = list(zip(positional, defaults + list(args.defaults)))
-        pairs += list(zip(args.kwonlyargs, args.kw_defaults))
+        pairs = parameters_with_defaults(function.args)
         if pairs and isinstance(self.module.parents.get(function), ast.ClassDef):
             pairs = pairs[1:]  # self of a class-based view
         return [arg for arg, default in pairs if not self._injected(arg, default)]
@@ -330,15 +327,16 @@ class FastAPIModel:
         return project_references(self.project).refers_to(kind, function.name, self.module)
 
 
-_MODEL_KEY = ("fastapi-model", 0)
+FASTAPI_MODEL: CacheKey[FastAPIModel] = CacheKey("fastapi model")
 
 
 def model_of(module: ModuleInfo, resolver: Resolver, project: Project) -> FastAPIModel:
     """The FastAPI model of a project module, built once per module index (the checked
     file's and those of other modules rules ask about)."""
-    if _MODEL_KEY not in module.cache:
-        module.cache[_MODEL_KEY] = FastAPIModel(module, resolver, project)
-    return module.cache[_MODEL_KEY]  # type: ignore[return-value]
+    model = module.cache.get(FASTAPI_MODEL)
+    if model is None:
+        model = module.cache.put(FASTAPI_MODEL, FastAPIModel(module, resolver, project))
+    return model
 
 
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:
@@ -347,10 +345,7 @@ def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:
 
 
 def _annotation_for_default(arguments: ast.arguments, default: ast.expr) -> ast.expr | None:
-    positional = arguments.posonlyargs + arguments.args
-    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
-    pairs += list(zip(arguments.kwonlyargs, arguments.kw_defaults))
-    for arg, value in pairs:
+    for arg, value in parameters_with_defaults(arguments):
         if value is default:
             return arg.annotation
     return None

@@ -17,9 +17,10 @@ from .apis.cli import (CLI_DECORATORS, CLI_PACKAGES, CLI_REGISTERING_METHODS,
                        ENTRY_RUNNER_NAMES, ENTRY_RUNNERS)
 from .apis.coroutines import TRANSPARENT_DECORATORS
 from .fastapi_model import FastAPIModel
-from .project_references import project_references, uses_besides_runs
+from .resolve.project_references import project_references, uses_besides_runs
 from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
-from .resolve.names import Definition, Resolver
+from .resolve.names import Resolver
+from .resolve.values import Definition
 from .resolve.project import Project
 from .syntax import written_name
 

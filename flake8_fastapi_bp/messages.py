@@ -1,7 +1,9 @@
 """The one registry of codes: name, message template, default on/off, summary.
 
-Templates use ``str.format`` fields filled by the rule that reports. Every code of
-``RULES.md`` is here; the README table and ``docs/rules/`` are tested against it.
+Templates use ``str.format`` fields filled by the rule that reports. This registry is
+the source of truth inside the repository (the rules contract itself is kept outside
+it): the README table, the pages in ``docs/rules/``, the changelog and the fixtures are
+tested against it.
 """
 
 from __future__ import annotations

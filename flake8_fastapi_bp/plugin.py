@@ -8,30 +8,25 @@ from __future__ import annotations
 
 import ast
 import atexit
-import gc
 import sys
 from pathlib import Path
 from typing import Any, ClassVar, Iterator
 
-from . import __version__, phases
+from . import __version__, profiling
 from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
-from .resolve.infer import Inference, release_project_state
-from .resolve.names import Resolver
-from .project_references import forget_references
-from .resolve.project import (Project, budget_beside, forget_projects, module_for_file,
-                              release_modules)
+from .resolve.infer import release_project_state
+from .resolve.memory import (budget_for_file, collect_between_files, freeze_file_objects,
+                             release_modules, start_fresh, tune_collector)
+from .resolve.run import Run
 from .rules import FAMILIES
-from .summaries import forget_call_graphs
 from .settings import OptionError, Settings, add_options, from_namespace
 
-PROFILE = phases.ENABLED
-_RESOLVERS: dict[int, Resolver] = {}
-_INFERENCE = Inference()
+PROFILE = profiling.ENABLED
 
 
 def _print_profile() -> None:
-    for phase, seconds in sorted(phases.TIMES.items(), key=lambda item: -item[1]):
+    for phase, seconds in sorted(profiling.TIMES.items(), key=lambda item: -item[1]):
         print(f"FBP_PROFILE {phase} {seconds:.3f}s", file=sys.stderr)
 
 
@@ -39,18 +34,13 @@ if PROFILE:
     atexit.register(_print_profile)
 
 
-def resolver_for(project: Project) -> Resolver:
-    """One resolver per project per process, so caches are shared across files."""
-    key = id(project)
-    if key not in _RESOLVERS:
-        _RESOLVERS[key] = Resolver(project, _INFERENCE)
-    return _RESOLVERS[key]
-
-
 class Plugin:
     name = "flake8-fastapi-bp"
     version = __version__
     settings: ClassVar[Settings] = Settings()
+    # The flake8 run under way (made by ``parse_options``; flake8 keeps no other handle
+    # between the per-file plugin instances).
+    current_run: ClassVar[Run | None] = None
 
     def __init__(self, tree: ast.AST, filename: str = "stdin",
                  lines: list[str] | None = None) -> None:
@@ -65,8 +55,8 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        collect_garbage_less_often()
-        start_run()
+        tune_collector()
+        cls.current_run = start_run()
         try:
             cls.settings = from_namespace(options)
         except OptionError as exc:
@@ -93,16 +83,16 @@ class Plugin:
             if not self.settings.wants(*family.CODES):
                 continue
             if number:  # a large file pulls in many modules: keep to the budget meanwhile
-                release_modules(self._module_budget(), new_file=False)
+                release_modules(ctx.run, self._module_budget(), new_file=False)
             if PROFILE:
-                phases.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
+                profiling.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
             try:
                 found.extend(family.check(ctx))
             except Exception as exc:  # noqa: BLE001 - one family failing keeps the others
                 failure = failure or exc
             finally:
                 if PROFILE:
-                    phases.leave()
+                    profiling.leave()
         valid = [report for report in found if _well_formed(report)]
         if len(valid) < len(found) and failure is None:
             failure = TypeError("a rule made a malformed report")
@@ -110,7 +100,7 @@ class Plugin:
         if failure is not None:
             reports.insert(0, _internal_error(failure))
         else:
-            freeze_what_the_plugin_made()
+            freeze_file_objects()
         return reports
 
     def _turned_on(self, report: Report) -> bool:
@@ -121,74 +111,35 @@ class Plugin:
 
     def _module_budget(self) -> int:
         """The kept-module budget while this file is checked (a large file makes room)."""
-        return budget_beside(len(self.lines or ()))
+        return budget_for_file(len(self.lines or ()))
 
-    @phases.timed("index")
+    @classmethod
+    def run_state(cls) -> Run:
+        """The run under way (one is started if flake8 never parsed options: tests)."""
+        if cls.current_run is None:
+            cls.current_run = Run()
+        return cls.current_run
+
+    @profiling.timed("index")
     def _context(self) -> FileContext:
+        run = self.run_state()
         # Between files: keep memory bounded (same findings, see release_modules).
-        released = release_modules(self._module_budget()) and release_project_state()
+        released = release_modules(run, self._module_budget()) and release_project_state()
         collect_between_files(unfreeze=released)
         path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
-        project, module = module_for_file(path, self.tree, self.lines, register=True,
-                                          import_roots=self.settings.import_roots)
-        return FileContext(module, project, resolver_for(project), self.settings)
+        project, module = run.module_for_file(path, self.tree, self.lines, register=True,
+                                              import_roots=self.settings.import_roots)
+        return FileContext(module, project, run.resolver_for(project), self.settings)
 
 
-def start_run() -> None:
-    """A new flake8 run. Hosts that run flake8 again in their own process (editors'
-    language servers, after each save) would otherwise keep what earlier runs learned of
-    files that may have changed since (caching is per run, as for the command line),
-    and every earlier run's frozen cycles."""
-    forget_projects()
-    _RESOLVERS.clear()  # keyed by the id of a project: forgotten with the projects
-    forget_call_graphs()
-    forget_references()
+def start_run() -> Run:
+    """A new flake8 run, from nothing: hosts that run flake8 again in their own process
+    (editors' language servers, after each save) must not answer from what earlier runs
+    learned of files that may have changed since, nor keep their frozen cycles."""
     release_project_state()
-    gc.unfreeze()
-
-
-# The module indexes are hundreds of thousands of long-lived objects: with the default
-# thresholds the collector scans them again and again (a quarter of the plugin's time on
-# a large project). Every file ends in a full collection (``collect_between_files``), so
-# the automatic one is only a guard against a single file piling up cyclic garbage: at
-# 1,000,000 net allocations it hardly ever runs, and what a file loads is scanned once
-# (litellm: 8-14% less CPU than at 50,000, same peak RSS).
-GC_THRESHOLDS = (1_000_000, 20, 10)
-
-
-def collect_garbage_less_often() -> None:
-    """Raise the collector's thresholds (never lower what someone else raised)."""
-    current = gc.get_threshold()
-    if current[0] and current[0] < GC_THRESHOLDS[0]:
-        gc.set_threshold(*(max(now, ours) for now, ours in zip(current, GC_THRESHOLDS)))
-
-
-def collect_between_files(unfreeze: bool) -> None:
-    """Free what the files checked so far left in reference cycles (pyflakes' scopes,
-    flake8's per-file objects hold the whole tree), then freeze the survivors: the
-    collector never scans them again. Module indexes the plugin drops later are freed by
-    their reference counts (they hold no cycles), so freezing them loses nothing; the
-    astroid trees ``release_project_state`` drops are cycles, so after such a release
-    the next collection looks at everything once (``unfreeze``).
-
-    On litellm (851 files): peak RSS 1.15 -> 0.81 GiB and 8% less CPU than leaving the
-    per-file cycles to the raised thresholds, whose rare full collections scan every
-    module index (1.5 s each)."""
-    if unfreeze:
-        gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
-def freeze_what_the_plugin_made() -> None:
-    """At the end of a file, freeze what the plugin allocated for it (everything it
-    allocated: ``collect_between_files`` froze the rest just before). That is mostly the
-    module indexes it read, which hold no reference cycles, and cached answers: the next
-    collection would only traverse them to find nothing (litellm: 0 unreachable objects
-    in 851 files; time in the collector 6.3 -> 1.6 s). Not after a failure: an exception
-    and its traceback are a cycle, left to the next collection."""
-    gc.freeze()
+    start_fresh()
+    return Run()
 
 
 def _well_formed(report: object) -> bool:

@@ -8,7 +8,7 @@ import ast
 
 from .context import FileContext
 from .resolve.module import FunctionNode, ModuleInfo
-from .resolve.names import ANNOTATED, OPTIONAL, UNION
+from .apis.types import ANNOTATED, OPTIONAL, UNION
 
 # Where a parameter or field is declared: its module, annotation and default.
 Declaration = tuple[ModuleInfo, ast.expr, "ast.expr | None"]

@@ -14,16 +14,19 @@ import ast
 from dataclasses import dataclass
 
 from .fastapi_model import FastAPIModel, model_of
-from .project_references import project_references
-from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
-from .resolve.names import Definition, Resolver, own_nodes
+from .resolve.project_references import project_references
+from .resolve.module import FUNCTION_TYPES, CacheKey, FunctionNode, ModuleInfo
+from .resolve.names import Resolver
+from .resolve.values import Definition
+from .resolve.walk import own_nodes
 from .resolve.project import Project
-from .summaries import location
+from .call_graph import location
 
 # Files read to find one helper's request-path caller: a helper called from more files
 # than this (``get``, ``run``) is left unknown rather than read the project for it.
 MAX_CALLER_FILES = 40
-_ROLE_CALLS_KEY = ("request-path:role-calls", 0)
+RoleCalls = dict[str, list[tuple[ast.Call, FunctionNode, str]]]
+ROLE_CALLS: CacheKey[RoleCalls] = CacheKey("request-path role calls")
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,9 @@ def _role_calls(module: ModuleInfo,
                 model: FastAPIModel) -> dict[str, list[tuple[ast.Call, FunctionNode, str]]]:
     """Calls written in the module's role functions, by the name they call (the last
     part of ``a.b.name(...)``), kept with the module index."""
-    if _ROLE_CALLS_KEY not in module.cache:
-        by_name: dict[str, list[tuple[ast.Call, FunctionNode, str]]] = {}
+    known = module.cache.get(ROLE_CALLS)
+    if known is None:
+        by_name: RoleCalls = {}
         for function in module.functions:
             kind = role(model, function)
             if kind is None:
@@ -113,8 +117,8 @@ def _role_calls(module: ModuleInfo,
                         by_name.setdefault(name, []).append((node, function, kind))
         for calls in by_name.values():
             calls.sort(key=lambda found: (found[0].lineno, found[0].col_offset))
-        module.cache[_ROLE_CALLS_KEY] = by_name
-    return module.cache[_ROLE_CALLS_KEY]  # type: ignore[return-value]
+        known = module.cache.put(ROLE_CALLS, by_name)
+    return known
 
 
 def _called_name(func: ast.expr) -> str | None:

@@ -31,6 +31,15 @@ def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
     return None
 
 
+def parameters_with_defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Each named parameter with its default (None: it has none), positional ones
+    first; not ``*args``/``**kwargs``."""
+    positional = arguments.posonlyargs + arguments.args
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    pairs = list(zip(positional, defaults + list(arguments.defaults)))
+    return pairs + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+
+
 # ----- walking ----------------------------------------------------------------------------
 # Field types of the grammar that never hold a node: names, strings, constants, flags.
 # ``expr_context`` (the shared Load/Store/Del markers) is left out of every walk too.

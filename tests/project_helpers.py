@@ -15,8 +15,10 @@ from pathlib import Path
 from flake8_fastapi_bp.fastapi_model import FastAPIModel
 from flake8_fastapi_bp.resolve.infer import Inference
 from flake8_fastapi_bp.resolve.module import FunctionNode, ModuleInfo
-from flake8_fastapi_bp.resolve.names import Definition, Resolver
-from flake8_fastapi_bp.resolve.project import Project, module_for_file
+from flake8_fastapi_bp.resolve.names import Resolver
+from flake8_fastapi_bp.resolve.values import Definition
+from flake8_fastapi_bp.plugin import Plugin
+from flake8_fastapi_bp.resolve.project import Project
 
 
 def write_project(root: Path, files: dict[str, str], marker: str | None = "setup.cfg") -> Path:
@@ -43,8 +45,9 @@ class Checked:
     def load(cls, path: Path, inference: Inference | None = None,
              resolver: Resolver | None = None) -> Checked:
         source = path.read_text(encoding="utf-8")
-        project, module = module_for_file(path, ast.parse(source),
-                                          source.splitlines(keepends=True), register=True)
+        run = resolver.project.run if resolver is not None else Plugin.run_state()
+        project, module = run.module_for_file(path, ast.parse(source),
+                                              source.splitlines(keepends=True), register=True)
         if resolver is None or resolver.project is not project:
             resolver = Resolver(project, inference)
         return cls(module, project, resolver, source)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from fixture_runner import FIXTURES, run_plugin, settings_for
-from flake8_fastapi_bp.plugin import Plugin, resolver_for
-from flake8_fastapi_bp.resolve.names import Definition
-from flake8_fastapi_bp.resolve.project import module_for_file
+from flake8_fastapi_bp.plugin import Plugin
+from flake8_fastapi_bp.resolve.values import Definition
+from flake8_fastapi_bp.resolve.memory import release_modules
 from flake8_fastapi_bp.settings import Settings
-from flake8_fastapi_bp.summaries import call_graph
+from flake8_fastapi_bp.call_graph import call_graph
 
 PROJECT = FIXTURES / "fbp107_project"
 API = PROJECT / "shop" / "api.py"
@@ -184,8 +184,9 @@ CYCLE = {
 
 def load(path: Path):
     source = path.read_text(encoding="utf-8")
-    project, module = module_for_file(path, ast.parse(source), None, register=True)
-    return module, resolver_for(project)
+    run = Plugin.run_state()
+    project, module = run.module_for_file(path, ast.parse(source), None, register=True)
+    return module, run.resolver_for(project)
 
 
 def definition_of(module, name: str) -> Definition:
@@ -253,8 +254,6 @@ def test_answers_and_facts_outlive_the_module_indexes(tmp_path: Path) -> None:
     import gc
     import weakref
 
-    from flake8_fastapi_bp.resolve.project import release_modules
-
     module, resolver = load(write_project(tmp_path / "layers", LAYERS) / "pkg" / "api.py")
     asked: list[str] = []
 
@@ -270,7 +269,7 @@ def test_answers_and_facts_outlive_the_module_indexes(tmp_path: Path) -> None:
     found = graph.chain(handle, "test-layers", sleeps, 3)
     assert found is not None and found.names == ("handle", "Service.run", "load", "time.sleep")
     store = weakref.ref(resolver.project.module("pkg.store"))
-    assert release_modules(budget=0)
+    assert release_modules(resolver.project.run, budget=0)
     gc.collect()
     assert store() is None  # the index is gone: only the compact facts remain
     seen = len(asked)
@@ -310,17 +309,16 @@ def test_arguments_no_branch_reads_share_one_answer(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Call sites that differ only in arguments no ``if`` of the chain reads get the
     same answer without the helper's module; another mode is a new question."""
-    from flake8_fastapi_bp.resolve import project
-    from flake8_fastapi_bp.resolve.project import release_modules
+    from flake8_fastapi_bp.resolve.project import Project
 
     reads: list[str] = []
-    read = project.outline_or_whole
+    read = Project.outline_or_whole
 
-    def counted(path: Path, name: str, is_package: bool):
+    def counted(self: Project, path: Path, name: str, is_package: bool):
         reads.append(name)
-        return read(path, name, is_package)
+        return read(self, path, name, is_package)
 
-    monkeypatch.setattr(project, "outline_or_whole", counted)
+    monkeypatch.setattr(Project, "outline_or_whole", counted)
     module, resolver = load(write_project(tmp_path / "modes", MODES) / "pkg" / "api.py")
     asked: list[int] = []
     sleeps = sleep_leaf(asked)
@@ -331,7 +329,7 @@ def test_arguments_no_branch_reads_share_one_answer(tmp_path: Path,
     assert target is not None
     assert graph.chain(target, "test-modes", sleeps, 3, call=first, caller=module) is None
     assert asked and reads.count("pkg.store") == 1
-    assert release_modules(budget=0)
+    assert release_modules(resolver.project.run, budget=0)
     seen = len(asked)
     assert graph.chain(target, "test-modes", sleeps, 3, call=second, caller=module) is None
     assert len(asked) == seen and reads.count("pkg.store") == 1  # nothing read or tested again
@@ -366,16 +364,16 @@ def test_a_helper_without_any_chain_is_not_asked_again_per_call_site(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Constants only rule out branches: when no chain exists whatever the arguments,
     no call site's arguments are read (one search for every call of the helper)."""
-    from flake8_fastapi_bp import summaries
+    from flake8_fastapi_bp import call_graph as call_graph_module
 
     read_arguments: list[ast.Call] = []
-    of = summaries.Arguments.of
+    of = call_graph_module.Arguments.of
 
     def counted(call, *args, **kwargs):
         read_arguments.append(call)
         return of(call, *args, **kwargs)
 
-    monkeypatch.setattr(summaries.Arguments, "of", counted)
+    monkeypatch.setattr(call_graph_module.Arguments, "of", counted)
     module, resolver = load(write_project(tmp_path / "quiet", QUIET) / "pkg" / "api.py")
     asked: list[int] = []
     graph = call_graph(resolver)
@@ -422,9 +420,9 @@ def test_a_search_too_large_without_constants_is_asked_again_with_them(
     """Without the call's constants the search meets too many functions and gives up
     (unknown, not "no chain"); the call's own arguments rule out a branch, and the
     search with them finds the chain."""
-    from flake8_fastapi_bp import summaries
+    from flake8_fastapi_bp import call_graph as call_graph_module
 
-    monkeypatch.setattr(summaries, "MAX_VISITS", 3)
+    monkeypatch.setattr(call_graph_module, "MAX_VISITS", 3)
     module, resolver = load(write_project(tmp_path / "wide", WIDE) / "pkg" / "api.py")
     [call] = [node for node in ast.walk(module.tree) if isinstance(node, ast.Call)]
     target = resolver.definition(module, call)
@@ -439,7 +437,7 @@ def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The name pre-filters rely on the project text scan; when the scan stops at its
     file cap, names it did not see must not hide helpers (nor coroutines)."""
-    from flake8_fastapi_bp.resolve import project as project_module
+    from flake8_fastapi_bp.resolve import files as files_module
 
     root = write_project(tmp_path / "big", {
         "app/__init__.py": "",
@@ -461,7 +459,7 @@ def test_a_project_larger_than_the_text_scan_still_has_its_helpers_followed(
                 pass
             """,
     })
-    monkeypatch.setattr(project_module, "MAX_SCANNED_FILES", 2)  # app/sub/ is not read
+    monkeypatch.setattr(files_module, "MAX_SCANNED_FILES", 2)  # app/sub/ is not read
     found = {(line, code) for line, code in run_plugin(root / "app" / "api.py")}
     assert {(4, "FBP107"), (5, "FBP108")} <= found
 

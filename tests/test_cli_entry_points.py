@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flake8_fastapi_bp.apis.blocking import INPUT
-from flake8_fastapi_bp.project_references import forget_references, project_references
+from flake8_fastapi_bp.plugin import Plugin
+from flake8_fastapi_bp.resolve.project_references import project_references
 from flake8_fastapi_bp.loop_model import LoopModel
 from project_helpers import Checked, write_project
 
@@ -42,7 +43,7 @@ def loop_model(checked: Checked) -> LoopModel:
 
 
 def test_only_run_function_runs_alone_and_awaited_one_does_not(tmp_path: Path) -> None:
-    forget_references()
+    Plugin.current_run = None  # a new run: no text index yet
     checked = Checked.load(write_project(tmp_path, SCRIPT) / "pkg/cli.py")
     model = loop_model(checked)
     assert model.runs_alone(checked.function("main"))
@@ -51,7 +52,7 @@ def test_only_run_function_runs_alone_and_awaited_one_does_not(tmp_path: Path) -
 
 def test_other_uses_are_scanned_only_when_a_run_function_is_asked_about(
         tmp_path: Path) -> None:
-    forget_references()
+    Plugin.current_run = None  # a new run: no text index yet
     checked = Checked.load(write_project(tmp_path, SCRIPT) / "pkg/cli.py")
     model = loop_model(checked)
     model.runs_alone(checked.function("serve"))  # no run of it anywhere: no second pass

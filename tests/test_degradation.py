@@ -95,10 +95,9 @@ def test_a_resolver_bug_is_one_fbp000_however_many_rules_hit_it(
 
 def test_a_failing_setup_is_one_fbp000_and_nothing_else(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import flake8_fastapi_bp.plugin as plugin_module
+    from flake8_fastapi_bp.resolve.run import Run
 
-    monkeypatch.setattr(plugin_module, "module_for_file",
-                        _failing(OSError("unreadable directory"), []))
+    monkeypatch.setattr(Run, "module_for_file", _failing(OSError("unreadable directory"), []))
     write_project(tmp_path, {"app.py": SOURCE})
     plugin = Plugin(ast.parse(SOURCE), str(tmp_path / "app.py"), SOURCE.splitlines(True))
     reports = list(plugin.run())

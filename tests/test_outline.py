@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from fixture_runner import FIXTURES, fixture_files
-from flake8_fastapi_bp.resolve import module as module_module
-from flake8_fastapi_bp.resolve.module import (LazyBody, ModuleInfo, OutlineModule,
-                                              outline_segments, present, statement_starts)
+from flake8_fastapi_bp.resolve import lazy_class as lazy_class_module
+from flake8_fastapi_bp.resolve import outline as outline_module
+from flake8_fastapi_bp.resolve.lazy_class import LazyBody
+from flake8_fastapi_bp.resolve.module import ModuleInfo, parsed_statements
+from flake8_fastapi_bp.resolve.outline import OutlineModule
+from flake8_fastapi_bp.resolve.text_scans import outline_segments, statement_starts
 
 TESTS = Path(__file__).parent
 
@@ -147,7 +150,7 @@ def shape(info: ModuleInfo) -> tuple:
 def class_laziness(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test below also runs with every class read without its methods' bodies."""
     if request.param == "lazy classes":
-        monkeypatch.setattr(module_module, "LAZY_CLASS_MIN_LINES", 0)
+        monkeypatch.setattr(outline_module, "LAZY_CLASS_MIN_LINES", 0)
     return request.param
 
 
@@ -178,7 +181,7 @@ def test_an_outline_completed_from_the_checked_tree_takes_its_defs(
     eager = {id(node) for node in outline.tree.body}  # e.g. a def that writes a global
     monkeypatch.setattr(OutlineModule, "_parse", lambda self, segment, lines=None: pytest.fail(
         f"parsed {segment.name} again"))
-    monkeypatch.setattr(module_module._ClassMethods, "_parse", lambda self, module, method:
+    monkeypatch.setattr(lazy_class_module.ClassMethods, "_parse", lambda self, module, method:
                         pytest.fail(f"parsed method {method.name} again"))
     outline.complete_from(checked)
     assert shape(outline) == shape(whole)
@@ -197,8 +200,8 @@ def test_every_fixture_reports_the_same_with_every_module_an_outline(
         import sys
         from flake8_fastapi_bp.resolve import project
         project.OUTLINE_MIN_CHARS = {outline_min_chars}
-        from flake8_fastapi_bp.resolve import module
-        module.LAZY_CLASS_MIN_LINES = {lazy_class_min_lines}
+        from flake8_fastapi_bp.resolve import outline
+        outline.LAZY_CLASS_MIN_LINES = {lazy_class_min_lines}
         from fixture_runner import expected, fixture_files, run_plugin
         bad = [str(p) for p in fixture_files() if sorted(run_plugin(p)) != expected(p)]
         print("\\n".join(bad))
@@ -243,20 +246,20 @@ class Store:
 
 
 def test_a_large_class_parses_a_method_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(module_module, "LAZY_CLASS_MIN_LINES", 0)
+    monkeypatch.setattr(outline_module, "LAZY_CLASS_MIN_LINES", 0)
     outline = OutlineModule.build(LAZY_CLASS, None, "m", False)
     assert outline is not None
     [binding] = outline.top_level("Store")
     classdef = binding.node
     assert isinstance(classdef, ast.ClassDef) and type(classdef.body) is LazyBody
-    kinds = [type(n).__name__ for n in present(classdef.body)]
+    kinds = [type(n).__name__ for n in parsed_statements(classdef.body)]
     assert kinds == ["Expr", "Assign", "ClassDef"]  # docstring, limit, Inner: no method
     whole = ast.parse(LAZY_CLASS).body[1]
     expected = {getattr(node, "name", ""): ast.dump(node, include_attributes=True)
                 for node in whole.body}
     [save] = outline.scopes[classdef].bindings["save"]
     assert ast.dump(save.node, include_attributes=True) == expected["save"]
-    assert "__init__" not in [getattr(n, "name", "") for n in present(
+    assert "__init__" not in [getattr(n, "name", "") for n in parsed_statements(
         classdef.body)]
     # Methods whose text the outline cuts short (a line of ``load`` at the body's
     # indentation reads as a decorator of ``save``) come from the whole class's parse.
@@ -264,11 +267,11 @@ def test_a_large_class_parses_a_method_when_asked_for(monkeypatch: pytest.Monkey
     assert ast.dump(load.node, include_attributes=True) == expected["load"]
     # ``self.root`` is looked for only in the methods that mention it; ``__init__`` is
     # found by its name.
-    from flake8_fastapi_bp.resolve.names import _self_assignments
-    from flake8_fastapi_bp.resolve.module import class_method
-    assignments = _self_assignments(outline, classdef, "root")["root"]
+    from flake8_fastapi_bp.resolve.syntax_facts import self_assignments
+    from flake8_fastapi_bp.resolve.lazy_class import class_method
+    assignments = self_assignments(outline, classdef, "root")["root"]
     assert [node.lineno for node in assignments] == [14]  # in __init__
-    waiting = {getattr(n, "name", "") for n in present(classdef.body)}
+    waiting = {getattr(n, "name", "") for n in parsed_statements(classdef.body)}
     assert "__init__" in waiting and "ping" not in waiting
     assert class_method(outline, classdef, "ping").lineno == whole.body[-1].lineno
     # Reading the body gives every statement, in order, as a whole parse would.
@@ -279,7 +282,7 @@ def test_a_large_class_parses_a_method_when_asked_for(monkeypatch: pytest.Monkey
 
 
 def test_a_class_the_outline_misreads_is_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(module_module, "LAZY_CLASS_MIN_LINES", 0)
+    monkeypatch.setattr(outline_module, "LAZY_CLASS_MIN_LINES", 0)
     source = LAZY_CLASS.replace("(name\n    @ self.root)", "[\n    1, 2]")
     outline = OutlineModule.build(source, None, "m", False)
     assert outline is not None

@@ -20,13 +20,16 @@ from project_helpers import imported_helper, write_project
 
 import flake8_fastapi_bp.plugin as plugin_module
 from flake8_fastapi_bp.resolve import infer as infer_module
+from flake8_fastapi_bp.resolve import memory as memory_module
 from flake8_fastapi_bp.resolve import project as project_module
-from flake8_fastapi_bp.resolve.module import ModuleInfo, OutlineModule
+from flake8_fastapi_bp.resolve.module import ModuleInfo
+from flake8_fastapi_bp.resolve.outline import OutlineModule
+from flake8_fastapi_bp.resolve.run import Run
 from flake8_fastapi_bp.rules import event_loop
 
 
 def retained_nodes() -> int:
-    return sum(len(info.parents) for project in project_module._PROJECTS.values()
+    return sum(len(info.parents) for project in plugin_module.Plugin.run_state().projects.values()
                for _, _, info in project.retained())
 
 
@@ -34,18 +37,18 @@ def run_all_fixtures(monkeypatch: pytest.MonkeyPatch, budget: int,
                      files: list[Path]) -> tuple[dict[Path, list[tuple[int, str]]], int]:
     """Every fixture's reports with ``budget`` retained nodes, and how many times module
     indexes were dropped; after each drop the kept indexes must fit the budget."""
-    monkeypatch.setattr(project_module, "MAX_RETAINED_NODES", budget)
+    monkeypatch.setattr(memory_module, "MAX_RETAINED_NODES", budget)
     released = []
 
-    def release(budget: int | None = None, new_file: bool = True) -> bool:
-        dropped = project_module.release_modules(budget, new_file=new_file)
+    def release(run: Run, budget: int | None = None, new_file: bool = True) -> bool:
+        dropped = memory_module.release_modules(run, budget, new_file=new_file)
         if dropped:
             released.append(retained_nodes())
         return dropped
 
     monkeypatch.setattr(plugin_module, "release_modules", release)
     found = {path: run_plugin(path) for path in files}
-    keep = budget * project_module.KEEP_AFTER_RELEASE
+    keep = budget * memory_module.KEEP_AFTER_RELEASE
     assert all(size <= keep for size in released), released
     return found, len(released)
 
@@ -76,17 +79,17 @@ def test_a_large_checked_file_makes_room_in_the_module_budget(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """flake8's own peak for a large file comes on top of the kept indexes: while it is
     checked, the budget is smaller by its lines (at least a quarter stays)."""
-    monkeypatch.setattr(project_module, "MAX_RETAINED_NODES", 100_000)
-    per_line = project_module.NODES_PER_CHECKED_LINE
-    assert project_module.budget_beside(0) == 100_000
-    assert project_module.budget_beside(1_000) == 100_000 - 1_000 * per_line
-    assert project_module.budget_beside(10**7) == 25_000
+    monkeypatch.setattr(memory_module, "MAX_RETAINED_NODES", 100_000)
+    per_line = memory_module.NODES_PER_CHECKED_LINE
+    assert memory_module.budget_for_file(0) == 100_000
+    assert memory_module.budget_for_file(1_000) == 100_000 - 1_000 * per_line
+    assert memory_module.budget_for_file(10**7) == 25_000
     budgets: list[int | None] = []
     original = plugin_module.release_modules
 
-    def release_modules(budget: int | None = None, new_file: bool = True) -> bool:
+    def release_modules(run: Run, budget: int | None = None, new_file: bool = True) -> bool:
         budgets.append(budget)
-        return original(budget, new_file)
+        return original(run, budget, new_file)
 
     monkeypatch.setattr(plugin_module, "release_modules", release_modules)
     main = _project_with_a_helper(tmp_path)
@@ -153,7 +156,7 @@ def test_what_the_plugin_made_for_a_file_is_frozen_unless_a_rule_failed(
         monkeypatch.setattr(event_loop, "check", lambda ctx: 1 / 0)
     main = _project_with_a_helper(tmp_path)
     run_plugin(main)
-    helper = project_module.project_for(main).module("app.helpers")
+    helper = plugin_module.Plugin.run_state().project_for(main).module("app.helpers")
     assert helper is not None
     assert bool(_tracked([helper, helper.tree])) == fails
 
@@ -164,7 +167,7 @@ def test_a_new_flake8_run_unfreezes_what_the_last_run_froze(
     froze between files must be collectable again once the next run starts, or each run
     would leave its reference cycles in memory for good."""
     monkeypatch.setattr(plugin_module.Plugin, "settings", plugin_module.Plugin.settings)
-    plugin_module.collect_between_files(unfreeze=False)
+    memory_module.collect_between_files(unfreeze=False)
     assert gc.get_freeze_count() > 0
     plugin_module.Plugin.parse_options(argparse.Namespace())
     assert gc.get_freeze_count() == 0
@@ -317,7 +320,7 @@ class K(Base, metaclass=M):
 
 
 def test_child_fields_walk_every_node_but_the_context_markers() -> None:
-    from flake8_fastapi_bp.resolve.names import walk
+    from flake8_fastapi_bp.resolve.walk import walk
     from flake8_fastapi_bp.syntax import CHILD_FIELDS
 
     contexts = (ast.Load, ast.Store, ast.Del)

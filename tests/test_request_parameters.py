@@ -12,8 +12,9 @@ from pathlib import Path
 
 from flake8_fastapi_bp.fastapi_model import FastAPIModel
 from flake8_fastapi_bp.resolve.module import FunctionNode, ModuleInfo
-from flake8_fastapi_bp.resolve.names import Definition, Resolver
-from flake8_fastapi_bp.resolve.project import module_for_file
+from flake8_fastapi_bp.resolve.names import Resolver
+from flake8_fastapi_bp.resolve.values import Definition
+from flake8_fastapi_bp.resolve.run import Run
 
 
 def load(root: Path, files: dict[str, str], checked: str) -> tuple[ModuleInfo, Resolver]:
@@ -23,8 +24,8 @@ def load(root: Path, files: dict[str, str], checked: str) -> tuple[ModuleInfo, R
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     source = (root / checked).read_text(encoding="utf-8")
-    project, module = module_for_file(root / checked, ast.parse(source),
-                                      source.splitlines(keepends=True), register=True)
+    project, module = Run().module_for_file(root / checked, ast.parse(source),
+                                            source.splitlines(keepends=True), register=True)
     return module, Resolver(project)
 
 

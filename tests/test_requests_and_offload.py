@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flake8_fastapi_bp.resolve.names import Definition
+from flake8_fastapi_bp.resolve.values import Definition
 from flake8_fastapi_bp.resolve.requirements import (
     declared_minimum, lower_bound, requirement_specifiers)
-from flake8_fastapi_bp.summaries import call_graph
+from flake8_fastapi_bp.call_graph import call_graph
 from project_helpers import Checked, write_project
 
 COROUTINES = {
@@ -210,7 +210,7 @@ def prepare(user):
 
 def searched_kinds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The kind of every helper-chain search the call graph starts from now on."""
-    from flake8_fastapi_bp.summaries import CallGraph
+    from flake8_fastapi_bp.call_graph import CallGraph
 
     searched: list[str] = []
     original = CallGraph.chain
@@ -247,8 +247,8 @@ def welcome(user):
     edited = helper.read_text().replace("def prepare(user):\n    return user\n", "")
     # Saved: the project now writes one, and the chain is found from the endpoint.
     helper.write_text(edited + SENDS_MAIL)
-    from flake8_fastapi_bp.plugin import start_run
-    start_run()
+    from flake8_fastapi_bp.plugin import Plugin, start_run
+    Plugin.current_run = start_run()
     assert mail_reports(main) == [(10, "FBP204")]
 
 
@@ -274,7 +274,7 @@ def test_fbp204_reads_only_the_files_that_write_a_mail_call(
     """The mail call at the end of a chain can only be in a file that writes its name:
     the other functions of the chain are followed, but not read for mail calls."""
     from fixture_runner import run_plugin
-    from flake8_fastapi_bp.summaries import CallGraph
+    from flake8_fastapi_bp.call_graph import CallGraph
 
     read_for_leaves: list[str] = []
     original = CallGraph._first_leaf

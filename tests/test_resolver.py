@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from flake8_fastapi_bp.resolve import infer as infer_module
-from flake8_fastapi_bp.resolve import project as project_module
+from flake8_fastapi_bp.plugin import Plugin
+from flake8_fastapi_bp.resolve import files as files_module
 from flake8_fastapi_bp.resolve.infer import Inference
 from flake8_fastapi_bp.resolve.names import Resolver
 from project_helpers import Checked, imported_helper, load_file, write_project
@@ -614,13 +615,13 @@ def test_scripts_import_their_siblings(tmp_path: Path) -> None:
 def test_each_module_is_parsed_once_per_process(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: Counter[str] = Counter()
-    real_parse = project_module.parse_source
+    real_parse = files_module.parse_source
 
     def counting_parse(source: str) -> ast.Module | None:
         parsed[source] += 1
         return real_parse(source)
 
-    monkeypatch.setattr(project_module, "parse_source", counting_parse)
+    monkeypatch.setattr(files_module, "parse_source", counting_parse)
     write_project(tmp_path, {
         "app/__init__.py": "",
         "app/clients.py": """
@@ -854,9 +855,9 @@ def test_a_folder_without_init_inside_a_package_belongs_to_that_package(
         "pkg/portion/a.py": "from pkg.core import helper\n",
         "pkg/portion/b.py": "from pkg.core import helper\n",
     })
-    first = project_module.project_for(root / "pkg" / "portion" / "a.py")
-    second = project_module.project_for(root / "pkg" / "portion" / "b.py")
-    core = project_module.project_for(root / "pkg" / "core.py")
+    first = Plugin.run_state().project_for(root / "pkg" / "portion" / "a.py")
+    second = Plugin.run_state().project_for(root / "pkg" / "portion" / "b.py")
+    core = Plugin.run_state().project_for(root / "pkg" / "core.py")
     assert first is second is core
     assert first.checked_name((root / "pkg" / "portion" / "a.py").absolute()) == \
         ("pkg.portion.a", False)
@@ -883,8 +884,8 @@ def test_text_scans_find_imports_and_mail_words_at_their_keywords() -> None:
     """The text pre-filters jump from keyword to keyword; they find what a scan of every
     line start (imports) or every word (mail methods) would."""
     from flake8_fastapi_bp.apis.mail import MAIL_METHOD_NAMES
-    from flake8_fastapi_bp.project_references import _SEND_WORD, _import_statements
-    from flake8_fastapi_bp.resolve.module import imported_roots_in
+    from flake8_fastapi_bp.resolve.project_references import _SEND_WORD, _import_statements
+    from flake8_fastapi_bp.resolve.text_scans import imported_roots_in
 
     assert imported_roots_in(IMPORTS_TEXT) == {"os", "json", "boto3", "httpx", "redis"}
     assert list(_import_statements(IMPORTS_TEXT)) == [

@@ -7,6 +7,8 @@ spelling: ``sqlmodel.Session`` and ``sqlalchemy.orm.session.Session`` both becom
 
 from __future__ import annotations
 
+import ast
+
 # Longest matching prefix wins; the rest of the name is kept.
 ALIASES: dict[str, str] = {
     # FastAPI / Starlette
@@ -340,3 +342,27 @@ def canonical(qualname: str) -> str:
         if prefix in ALIASES:
             return ".".join([ALIASES[prefix], *parts[end:]])
     return qualname
+
+
+# Typing forms the resolver reads through (``resolve/annotations.py``).
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+# ``x: Final = v`` / ``Final[T]``, ``ClassVar[T]``: qualifiers, not the declared class.
+QUALIFIERS = frozenset({"typing.Final", "typing_extensions.Final", "typing.ClassVar",
+                        "typing_extensions.ClassVar"})
+# Declared classes that still admit ``None``.
+MAY_BE_NONE = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object",
+                         "builtins.None", "types.NoneType", "typing.NoReturn"})
+ITERATOR_TYPES = frozenset({
+    "typing.Generator", "typing.Iterator", "typing.Iterable", "typing.AsyncGenerator",
+    "typing.AsyncIterator", "typing.AsyncIterable", "collections.abc.Generator",
+    "collections.abc.Iterator", "collections.abc.AsyncGenerator",
+    "collections.abc.AsyncIterator", "collections.abc.Iterable",
+})
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security"})
+# The class of a literal's value.
+LITERAL_TYPES: dict[type[ast.expr], str] = {
+    ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: "builtins.set",
+    ast.Tuple: "builtins.tuple", ast.JoinedStr: "builtins.str", ast.DictComp: "builtins.dict",
+    ast.ListComp: "builtins.list", ast.SetComp: "builtins.set", ast.Lambda: "builtins.function"}

@@ -1,8 +1,2 @@
-"""The shared resolution layer: module indexes, project modules, names, inference."""
-
-from .module import FunctionNode, ModuleInfo
-from .names import Definition, Resolver, Value, own_nodes
-from .project import Project, module_for_file, project_for
-
-__all__ = ["Definition", "FunctionNode", "ModuleInfo", "Project", "Resolver", "Value",
-           "module_for_file", "own_nodes", "project_for"]
+"""The shared resolution layer: module indexes, project modules, names, inference, and
+the run that holds them (``run.Run``)."""

@@ -17,23 +17,22 @@ import sys
 from functools import lru_cache
 from typing import Any
 
-from ..phases import timed
-from .module import ModuleInfo
+from ..profiling import timed
+from .module import CacheKey, ModuleInfo
 
 # Packages whose return types we care to infer: the roots of our API tables. Not
-# SQLAlchemy/SQLModel: their 2.x generics and overloads defeat astroid (on 3,783 files
-# of real FastAPI code, 1,500+ questions, no useful answer), while loading them cost a
-# third of the plugin's time and hundreds of MB; apis/types.py RETURNS describes them.
+# SQLAlchemy/SQLModel: astroid answers nothing useful through their generics, at a high
+# cost (apis/types.py RETURNS describes them instead).
 INFERABLE_ROOTS = frozenset({
     "pymongo", "redis", "psycopg2", "psycopg", "pymysql",
     "requests", "httpx", "urllib3", "boto3", "elasticsearch", "PIL", "passlib",
     "motor", "asyncpg", "aiohttp", "mysql",
 })
-_NOT_BUILT = object()
 _KEY = tuple[int, int, int, int]
+# The module's astroid call nodes by position.
+ASTROID_CALLS: CacheKey[dict[_KEY, Any]] = CacheKey("astroid calls")
 
 
-@lru_cache(maxsize=None)
 def installed(root: str) -> bool:
     """Is the top-level package importable (so astroid can read its source)?"""
     try:
@@ -50,15 +49,21 @@ def _key(node: Any) -> _KEY | None:
 
 
 class Inference:
-    """Per-process access to astroid; caches trees per module and answers per node."""
+    """A run's access to astroid; caches trees per module and answers per node."""
 
-    stats = {"trees": 0, "queries": 0}
-
-    _CALLS = ("astroid-calls", 0)
+    def __init__(self) -> None:
+        self.stats = {"trees": 0, "queries": 0}
+        # Top-level package -> installed? (asked once per run: an editor's host may
+        # install packages between runs).
+        self._installed: dict[str, bool] = {}
 
     def wanted(self, qualname: str | None) -> bool:
         root = (qualname or "").partition(".")[0]
-        return root in INFERABLE_ROOTS and installed(root)
+        if root not in INFERABLE_ROOTS:
+            return False
+        if root not in self._installed:
+            self._installed[root] = installed(root)
+        return self._installed[root]
 
     @timed("inference")
     def instance_type(self, module: ModuleInfo, call: ast.Call) -> str | None:
@@ -79,11 +84,11 @@ class Inference:
             sys.setrecursionlimit(limit)
 
     def _astroid_call(self, module: ModuleInfo, call: ast.Call) -> Any:
-        index = module.cache.get(self._CALLS)
+        index = module.cache.get(ASTROID_CALLS)
         if index is None:
-            module.cache[self._CALLS] = {}  # a failure below leaves "no calls": unknown
-            index = module.cache[self._CALLS] = self._index_calls(module)
-        return index.get(_key(call)) if index else None  # type: ignore[union-attr]
+            module.cache.put(ASTROID_CALLS, {})  # a failure below leaves "no calls": unknown
+            index = module.cache.put(ASTROID_CALLS, self._index_calls(module))
+        return index.get(_key(call)) if index else None
 
     def _index_calls(self, module: ModuleInfo) -> dict[_KEY, Any]:
         tree = self._build(module)
@@ -154,7 +159,7 @@ def _source_of(module: ModuleInfo) -> str | None:
     if module.lines is not None:
         return "".join(module.lines)
     if module.path is not None:
-        from .project import read_source
+        from .files import read_source
 
         return read_source(module.path)
     return None

@@ -13,175 +13,39 @@ from __future__ import annotations
 
 import ast
 import builtins
-import weakref
-from collections import deque
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
-from ..phases import timed
+from ..apis.types import (ATTRIBUTE_TYPES, DEPENDS, ITERATOR_TYPES, LITERAL_TYPES,
+                          MEMBER_TYPES, RETURNS, canonical)
+from .annotations import AnnotationReader
 from .infer import Inference
-from ..syntax import CHILD_FIELDS
-from .module import (FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope,
-                     present, add_methods_mentioning)
+from .module import FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
 from .project import Project
+from .syntax_facts import (bound_by_comprehension, is_classmethod, is_staticmethod,
+                           method_of_itself, self_assignments)
+from .values import Definition, Value, is_capword, qualname_of_def
+from .walk import returned_values, yields
 
 BUILTIN_NAMES = frozenset(dir(builtins))
-ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-UNION = frozenset({"typing.Union", "typing_extensions.Union"})
-# ``x: Final = v`` / ``Final[T]``, ``ClassVar[T]``: qualifiers, not the declared class.
-QUALIFIERS = frozenset({"typing.Final", "typing_extensions.Final", "typing.ClassVar",
-                        "typing_extensions.ClassVar"})
-# Declared classes that still admit ``None``.
-MAY_BE_NONE = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object",
-                         "builtins.None", "types.NoneType", "typing.NoReturn"})
-ITERATOR_TYPES = frozenset({
-    "typing.Generator", "typing.Iterator", "typing.Iterable", "typing.AsyncGenerator",
-    "typing.AsyncIterator", "typing.AsyncIterable", "collections.abc.Generator",
-    "collections.abc.Iterator", "collections.abc.AsyncGenerator",
-    "collections.abc.AsyncIterator", "collections.abc.Iterable",
-})
-DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security"})
-LITERAL_TYPES = {ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: "builtins.set",
-                 ast.Tuple: "builtins.tuple", ast.JoinedStr: "builtins.str",
-                 ast.DictComp: "builtins.dict", ast.ListComp: "builtins.list",
-                 ast.SetComp: "builtins.set", ast.Lambda: "builtins.function"}
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-MAX_DEPTH = 40
-_UNTAINTED = 1 << 30
 
 
-class Definition:
-    """A def or class of the analysed project.
-
-    Given its ``project``, it holds the module and node weakly and is found again by
-    position in the module parsed anew once the index it was found in is released: an
-    answer that names a project definition (cached for the run) keeps no module alive.
-    Two definitions are equal when they are the same def (same file and position)."""
-
-    __slots__ = ("key", "node_type", "_project", "_path", "_top", "_module", "_node",
-                 "_pinned")
-
-    def __init__(self, module: ModuleInfo, node: ast.AST,
-                 project: Project | None = None) -> None:
-        relocatable = project is not None and module.matches_file and module.path is not None
-        # Without a file to parse again (an editor's buffer, a test's module), kept alive.
-        self._pinned = None if relocatable else (module, node)
-        self._project = project
-        self._path = module.path
-        self.key = (module.path if relocatable else ("pinned", id(module)),
-                    getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-        self.node_type = type(node)
-        self._top = _top_level_name(module, node)
-        self._module = weakref.ref(module)
-        self._node = weakref.ref(node)
-
-    @property
-    def module(self) -> ModuleInfo:
-        return self._load()[0]
-
-    @property
-    def node(self) -> ast.AST:
-        return self._load()[1]
-
-    @property
-    def is_function(self) -> bool:
-        return self.node_type in FUNCTION_TYPES
-
-    @property
-    def is_class(self) -> bool:
-        return self.node_type is ast.ClassDef
-
-    def _load(self) -> tuple[ModuleInfo, ast.AST]:
-        if self._pinned is not None:
-            return self._pinned
-        module, node = self._module(), self._node()
-        if module is not None and node is not None:
-            return module, node
-        assert self._project is not None and self._path is not None
-        module = self._project.module_at(self._path)
-        node = module.definition_at(self._top, *self.key[1:]) if module is not None else None
-        if module is None or node is None:  # the file changed during the run
-            raise LookupError(f"{self._top} is no longer in {self._path}")
-        self._module, self._node = weakref.ref(module), weakref.ref(node)
-        return module, node
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Definition) and self.key == other.key
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __repr__(self) -> str:
-        return f"Definition({self._top!r} at {self.key!r})"
-
-
-def _top_level_name(module: ModuleInfo, node: ast.AST) -> str:
-    """The name the module binds the outermost def/class holding ``node`` to."""
-    name = getattr(node, "name", "")
-    for ancestor in module.ancestors(node):
-        if isinstance(ancestor, (*FUNCTION_TYPES, ast.ClassDef)):
-            name = ancestor.name
-    return name
-
-
-@dataclass(frozen=True)
-class Value:
-    name: str
-    instance: bool
-    definition: Definition | None = None
-
-
-def is_capword(qualname: str) -> bool:
-    last = qualname.rpartition(".")[2]
-    return bool(last) and last[0].isupper() and not last.isupper()
-
-
-def qualname_of_def(module: ModuleInfo, node: ast.AST) -> str:
-    """``pkg.mod.Class.method`` for a def/class; nested functions get ``<locals>``."""
-    parts = [getattr(node, "name", "?")]
-    for ancestor in module.ancestors(node):
-        if isinstance(ancestor, ast.ClassDef):
-            parts.append(ancestor.name)
-        elif isinstance(ancestor, FUNCTION_TYPES):
-            parts.extend(["<locals>", ancestor.name])
-    if module.name:
-        parts.append(module.name)
-    return ".".join(reversed(parts))
-
-
-class Resolver:
+class Resolver(AnnotationReader):
     """Answers "what does this expression refer to" for any module of the project."""
 
     def __init__(self, project: Project, inference: Inference | None = None) -> None:
         self.project = project
         self.inference = inference
-        # Computations under way, outermost first, and where each key sits in that stack.
-        self._stack: list[tuple[str, int]] = []
-        self._position: dict[tuple[str, int], int] = {}
-        self._heights: list[int] = []  # per computation under way: its tallest input
-        # Stack positions from this one up computed with a cut (a cycle or the depth
-        # limit): their results hold only for the current outermost question.
-        self._taint = _UNTAINTED
-        self._provisional: dict[tuple[int, tuple[str, int]], tuple[object, int]] = {}
-        self._cache_key = ("resolver", id(self))
+        super().__init__()
         # Answers about dotted names, for the run (see ``_qualname_value``).
         self._qualnames: dict[tuple[str, str], tuple[object, int]] = {}
         # Answers about project defs and classes (results, members, library bases), for
         # the run: keyed by ``Definition`` (a position), they need no module once known.
         self._definitions: dict[tuple[str, object], tuple[object, int]] = {}
 
-    # ----- public questions -------------------------------------------------------------
     def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
         if expr is None:
             return None
         return self._cached("value", module, expr, self._value)
-
-    def qualname(self, module: ModuleInfo, expr: ast.AST) -> str | None:
-        """The canonical name an expression denotes (not an instance), or None."""
-        value = self.value(module, expr)
-        return value.name if value is not None and not value.instance else None
 
     def type_of(self, module: ModuleInfo, expr: ast.AST) -> str | None:
         """The canonical class name of the instance ``expr`` evaluates to, or None."""
@@ -203,20 +67,6 @@ class Resolver:
         """The project def/class a call invokes, if any."""
         target = self.callee_value(module, call)
         return target.definition if target is not None and not target.instance else None
-
-    def annotation_type(self, module: ModuleInfo, annotation: ast.AST | None) -> str | None:
-        """The class an annotation declares, through Annotated, Optional and aliases."""
-        if annotation is None:
-            return None
-        return self._cached("annotation", module, annotation, self._annotation_type)
-
-    def excludes_none(self, module: ModuleInfo, annotation: ast.AST | None) -> bool:
-        """Does the annotation declare a class that leaves out ``None`` (``str``,
-        ``list[int]``, ``Annotated[Session, ...]``)? Not ``Optional``/``X | None``, nor
-        ``Any``, ``object``, a type variable or anything not resolved to a class."""
-        if annotation is None:
-            return False
-        return bool(self._cached("not-none", module, annotation, self._excludes_none))
 
     def function_result(self, definition: Definition, injected: bool = False) -> Value | None:
         """What calling a project function gives; ``injected``: what ``Depends`` injects
@@ -307,101 +157,6 @@ class Resolver:
             return None
         return self._about_definition("library-base", (definition, 0), self._library_base)
 
-    def annotated_metadata(self, module: ModuleInfo,
-                           annotation: ast.AST | None) -> list[tuple[ModuleInfo, ast.expr]]:
-        """The metadata of ``Annotated[T, m1, m2]`` (``[m1, m2]``, each with the module it
-        is written in), also through module-level aliases such as
-        ``CurrentUser = Annotated[User, Depends(get_user)]``; ``[]`` otherwise."""
-        for _ in range(8):
-            if isinstance(annotation, (ast.Name, ast.Attribute)):
-                alias = self._alias_target(module, annotation)
-                if alias is None:
-                    return []
-                module, annotation = alias
-                continue
-            if isinstance(annotation, ast.Subscript) \
-                    and self.qualname(module, annotation.value) in ANNOTATED \
-                    and isinstance(annotation.slice, ast.Tuple):
-                return [(module, meta) for meta in annotation.slice.elts[1:]]
-            return []
-        return []
-
-    # ----- machinery --------------------------------------------------------------------
-    @timed("resolution", outermost=True)
-    def _cached(self, kind: str, module: ModuleInfo | None, node: object, compute,
-                cache: dict | None = None) -> object:
-        """``compute(module, node)``, remembered when the answer cannot depend on how the
-        question was reached: on the module (keyed by the node), or in ``cache`` (keyed by
-        ``node`` itself, a name: answers that outlive the module indexes).
-
-        A cycle back to a computation under way, the depth limit or a RecursionError
-        gives "unknown" (None) at that point. Whatever was computed on top of such a cut
-        depends on the question that led there: it is kept only until the outermost
-        question is answered (``_provisional``). Everything else is cached with its
-        height (how many nested computations it took): reused only where that height
-        still fits under the depth limit, so a cached answer is exactly what computing
-        afresh would give. Answers thus never depend on the order questions are asked
-        in (which file flake8 checks first, ``--jobs``)."""
-        if cache is None:
-            key = (kind, id(node))
-            cache = self._cache_of(module)  # type: ignore[arg-type]
-        else:
-            key = (kind, node)  # type: ignore[assignment]
-        position = len(self._stack)
-        entry = cache.get(key)
-        if entry is not None and position + entry[1] <= MAX_DEPTH + 1:
-            self._note_height(entry[1])
-            return entry[0]
-        provisional_key = (id(module), key)
-        if provisional_key in self._provisional:
-            self._taint = 0  # built on a cut made for another question
-            result, height = self._provisional[provisional_key]
-            self._note_height(height)
-            return result
-        if key in self._position:  # a cycle: unknown here, and so is all it touched
-            self._taint = min(self._taint, self._position[key])
-            return None
-        if position > MAX_DEPTH:
-            self._taint = 0
-            return None
-        self._stack.append(key)
-        self._position[key] = position
-        self._heights.append(0)
-        result = None
-        try:
-            result = compute(module, node)
-        except RecursionError:
-            self._taint = 0
-        finally:
-            self._stack.pop()
-            del self._position[key]
-            height = self._heights.pop() + 1
-            tainted = position >= self._taint
-            if self._taint >= position:
-                self._taint = _UNTAINTED
-            if position == 0:
-                self._provisional.clear()
-        if not tainted:
-            cache[key] = (result, height)
-        elif position > 0:
-            self._provisional[provisional_key] = (result, height)
-        self._note_height(height)
-        return result
-
-    def _note_height(self, height: int) -> None:
-        """The computation under way used an answer that took ``height`` levels."""
-        if self._heights and self._heights[-1] < height:
-            self._heights[-1] = height
-
-    def _cache_of(self, module: ModuleInfo) -> dict[tuple[str, int], tuple[object, int]]:
-        """This resolver's answers about ``module``'s nodes, kept on the module. The entry
-        holds the resolver itself, so its ``id`` cannot be reused while the entry lives
-        (tests build several resolvers, with and without inference, on one project)."""
-        entry = module.cache.get(self._cache_key)
-        if entry is None:
-            entry = module.cache[self._cache_key] = (self, {})
-        return entry[1]  # type: ignore[index,no-any-return]
-
     def _declared_instance(self, declared: str) -> Value:
         """An instance of an annotated type; a project class keeps its definition so that
         its methods can be followed (``svc: Service`` then ``svc.run()``)."""
@@ -410,7 +165,6 @@ class Resolver:
             return Value(declared, True, Definition(found[0], found[1].node, self.project))
         return Value(declared, True)
 
-    # ----- values -----------------------------------------------------------------------
     def _value(self, module: ModuleInfo, expr: ast.AST) -> Value | None:
         if isinstance(expr, ast.Name):
             return self._name_value(module, expr)
@@ -433,7 +187,7 @@ class Resolver:
         return None
 
     def _name_value(self, module: ModuleInfo, name: ast.Name) -> Value | None:
-        if _bound_by_comprehension(module, name):
+        if bound_by_comprehension(module, name):
             return None
         found = self._bindings(module, name.id, module.scope_of(name))
         if found is None and module.star_imports:
@@ -441,7 +195,7 @@ class Resolver:
         if found is None:
             return Value(f"builtins.{name.id}", False) if name.id in BUILTIN_NAMES else None
         scope, bindings = found
-        chained = [b for b in bindings if _method_of_itself(b, name.id) is not None]
+        chained = [b for b in bindings if method_of_itself(b, name.id) is not None]
         if chained and len(chained) < len(bindings):
             return self._chained_value(module, scope, name.id, bindings, chained)
         return self._agree(self._binding_value(module, scope, name.id, b) for b in bindings)
@@ -455,7 +209,7 @@ class Resolver:
         if base is None or not base.instance:
             return None
         for binding in chained:
-            if RETURNS.get(f"{base.name}.{_method_of_itself(binding, name)}") != base.name:
+            if RETURNS.get(f"{base.name}.{method_of_itself(binding, name)}") != base.name:
                 return None
         return base
 
@@ -501,13 +255,7 @@ class Resolver:
             definition = Definition(module, binding.node, self.project)
             return Value(canonical(qualname_of_def(module, binding.node)), False, definition)
         if binding.kind == "assign":
-            if binding.annotation is not None:
-                declared = self.annotation_type(module, binding.annotation)
-                if declared is not None:
-                    return self._declared_instance(declared)
-            if isinstance(binding.value, ast.Constant) and binding.value.value is None:
-                return Value("builtins.NoneType", True)
-            return self.value(module, binding.value)
+            return self._assigned(module, binding.annotation, binding.value)
         if binding.kind == "param":
             return self._param_value(module, scope, binding)
         if binding.kind == "with":
@@ -532,10 +280,10 @@ class Resolver:
         if not positional or positional[0] is not binding.node:
             return None
         owner = module.parents.get(function)
-        if not isinstance(owner, ast.ClassDef) or _is_staticmethod(function):
+        if not isinstance(owner, ast.ClassDef) or is_staticmethod(function):
             return None
         definition = Definition(module, owner, self.project)
-        as_class = _is_classmethod(function) or binding.node.arg == "cls"
+        as_class = is_classmethod(function) or binding.node.arg == "cls"
         return Value(qualname_of_def(module, owner), not as_class, definition)
 
     def _dependency_value(self, module: ModuleInfo, default: ast.AST | None) -> Value | None:
@@ -661,105 +409,6 @@ class Resolver:
             return Value(canonical(inferred), True) if inferred else None
         return None
 
-    # ----- annotations ------------------------------------------------------------------
-    def _annotation_type(self, module: ModuleInfo, annotation: ast.AST) -> str | None:
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            return self._string_annotation(module, annotation)
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            return self._union_type(module, [annotation.left, annotation.right])
-        if isinstance(annotation, ast.Subscript):
-            return self._generic_type(module, annotation)
-        if isinstance(annotation, (ast.Name, ast.Attribute)):
-            alias = self._alias_target(module, annotation)
-            if alias is not None:
-                return self.annotation_type(*alias)
-            value = self.value(module, annotation)
-            if value is not None and not value.instance and value.name not in QUALIFIERS:
-                return value.name
-        return None
-
-    def _excludes_none(self, module: ModuleInfo, annotation: ast.AST) -> bool:
-        if isinstance(annotation, ast.Constant):
-            parsed = self._parsed_annotation(module, annotation) \
-                if isinstance(annotation.value, str) else None
-            return parsed is not None and self.excludes_none(module, parsed)
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            return self.excludes_none(module, annotation.left) \
-                and self.excludes_none(module, annotation.right)
-        if isinstance(annotation, ast.Subscript):
-            origin = self.qualname(module, annotation.value)
-            members = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
-                else [annotation.slice]
-            if origin in OPTIONAL:
-                return False
-            if origin in UNION:
-                return all(self.excludes_none(module, member) for member in members)
-            if origin in ANNOTATED or origin in QUALIFIERS:
-                return self.excludes_none(module, members[0])
-            return origin is not None  # ``list[str]``: a container, never None
-        if isinstance(annotation, (ast.Name, ast.Attribute)):
-            alias = self._alias_target(module, annotation)
-            if alias is not None:
-                return self.excludes_none(*alias)
-            declared = self.annotation_type(module, annotation)
-            return declared is not None and declared not in MAY_BE_NONE
-        return False
-
-    def _parsed_annotation(self, module: ModuleInfo, annotation: ast.Constant) -> ast.expr | None:
-        """A string annotation parsed, its nodes placed under it (names resolve there)."""
-        try:
-            parsed = ast.parse(str(annotation.value).strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError):
-            return None
-        for node in ast.walk(parsed):
-            module.parents[node] = annotation
-        module.parents[parsed] = annotation
-        return parsed
-
-    def _string_annotation(self, module: ModuleInfo, annotation: ast.Constant) -> str | None:
-        parsed = self._parsed_annotation(module, annotation)
-        return None if parsed is None else self.annotation_type(module, parsed)
-
-    def _generic_type(self, module: ModuleInfo, annotation: ast.Subscript) -> str | None:
-        origin = self.qualname(module, annotation.value)
-        args = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [
-            annotation.slice]
-        if origin in ANNOTATED or origin in OPTIONAL or origin in QUALIFIERS:
-            return self.annotation_type(module, args[0]) if args else None
-        if origin in UNION:
-            return self._union_type(module, args)
-        return origin
-
-    def _union_type(self, module: ModuleInfo, members: list[ast.expr]) -> str | None:
-        real = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
-        return self.annotation_type(module, real[0]) if len(real) == 1 else None
-
-    def _alias_target(self, module: ModuleInfo,
-                      annotation: ast.Name | ast.Attribute) -> tuple[ModuleInfo, ast.AST] | None:
-        """``SessionDep = Annotated[Session, Depends(get_db)]``: the aliased expression."""
-        binding: tuple[ModuleInfo, Binding] | None = None
-        if isinstance(annotation, ast.Name):
-            found = self._bindings(module, annotation.id, module.scope_of(annotation))
-            if found is not None and len(found[1]) == 1:
-                single = found[1][0]
-                if single.kind == "import":
-                    binding = self.lookup(single.target)
-                else:
-                    binding = (module, single)
-        else:
-            base = self.qualname(module, annotation.value)
-            binding = self.lookup(f"{base}.{annotation.attr}") if base else None
-        if binding is None:
-            return None
-        owner, found_binding = binding
-        value = found_binding.value
-        # ``Again = SessionDep`` (an alias of an alias) is followed name by name.
-        aliased = (ast.Subscript, ast.BinOp, ast.Name, ast.Attribute)
-        if found_binding.kind == "assign" and isinstance(value, aliased):
-            return owner, value
-        return None
-
-    # ----- project functions and classes -----------------------------------------------
     def _function_result(self, definition: Definition, injected: bool) -> Value | None:
         node = definition.node
         module = definition.module
@@ -769,8 +418,8 @@ class Resolver:
         declared = self._declared_result(module, node, injected)
         if declared is not None:
             return self._declared_instance(declared)
-        returned = list(_result_expressions(node, yields=injected and _is_generator(node)))
-        if not returned or (_is_generator(node) and not injected):
+        returned = list(returned_values(node, yielded=injected and yields(node)))
+        if not returned or (yields(node) and not injected):
             return None
         return self._agree(self.value(module, expr) for expr in returned)
 
@@ -820,154 +469,24 @@ class Resolver:
     def _self_attribute(self, module: ModuleInfo, classdef: ast.ClassDef,
                         attr: str) -> Value | None:
         """``self.attr = <expr>`` in the class's methods (``__init__`` first)."""
-        assignments = _self_assignments(module, classdef, attr).get(attr)
+        assignments = self_assignments(module, classdef, attr).get(attr)
         if not assignments:
             return None
-        return self._agree(iter([self._assigned_value(module, node) for node in assignments]))
+        return self._agree(iter([self._assigned(
+            module, node.annotation if isinstance(node, ast.AnnAssign) else None, node.value)
+            for node in assignments]))
 
-    def _assigned_value(self, module: ModuleInfo, node: ast.Assign | ast.AnnAssign) -> Value | None:
-        if isinstance(node, ast.AnnAssign):
-            declared = self.annotation_type(module, node.annotation)
-            if declared is not None:
-                return self._declared_instance(declared)
-        if isinstance(node.value, ast.Constant) and node.value.value is None:
+    def _assigned(self, module: ModuleInfo, annotation: ast.expr | None,
+                  value: ast.expr | None) -> Value | None:
+        """What an assignment binds: an instance of the declared class, else its value
+        (``None`` kept apart: ``_agree`` skips it)."""
+        declared = self.annotation_type(module, annotation)
+        if declared is not None:
+            return self._declared_instance(declared)
+        if isinstance(value, ast.Constant) and value.value is None:
             return Value("builtins.NoneType", True)
-        return self.value(module, node.value)
-
-
-def _method_of_itself(binding: Binding, name: str) -> str | None:
-    """``x = x.method(...)`` (or ``await x.method(...)``): the method's name."""
-    value = binding.value
-    if binding.kind != "assign" or binding.annotation is not None:
-        return None
-    if isinstance(value, ast.Await):
-        value = value.value
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
-            and isinstance(value.func.value, ast.Name) and value.func.value.id == name:
-        return value.func.attr
-    return None
-
-
-def _bound_by_comprehension(module: ModuleInfo, name: ast.Name) -> bool:
-    """Is ``name`` an iteration variable of a comprehension around it? (Python 3 gives
-    comprehensions their own scope; only the outermost iterable is evaluated outside.)"""
-    previous: ast.AST | None = None
-    child: ast.AST = name
-    for ancestor in module.ancestors(name):
-        if isinstance(ancestor, COMPREHENSIONS):
-            first = ancestor.generators[0]
-            outside = child is first and previous is first.iter
-            if not outside and any(isinstance(target, ast.Name) and target.id == name.id
-                                   for generator in ancestor.generators
-                                   for target in ast.walk(generator.target)):
-                return True
-        elif ancestor in module.scopes:
-            return False
-        previous, child = child, ancestor
-    return False
+        return self.value(module, value)
 
 
 def _all_defs(bindings: list[Binding]) -> bool:
     return all(b.kind == "def" for b in bindings)
-
-
-def _self_assignments(module: ModuleInfo, classdef: ast.ClassDef,
-                      attr: str) -> dict[str, list[ast.Assign | ast.AnnAssign]]:
-    """Attribute -> the ``self.attr = ...`` statements of the class's methods (``__init__``
-    first, then source order), complete for ``attr``: of a lazy class, the methods that
-    do not mention ``self.attr`` may still wait. One walk per class (and per number of
-    methods at hand), cached: a class is asked about many attributes, and walking every
-    method per attribute dominated whole runs."""
-    add_methods_mentioning(classdef, f"self.{attr}")
-    methods_at_hand = present(classdef.body)
-    key = ("self-assignments", id(classdef), len(methods_at_hand))
-    found = module.cache.get(key)
-    if found is None:
-        index: dict[str, list[ast.Assign | ast.AnnAssign]] = {}
-        methods = (n for n in methods_at_hand if isinstance(n, FUNCTION_TYPES))
-        for method in sorted(methods, key=lambda m: m.name != "__init__"):
-            for node in walk(method):
-                if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for attr in dict.fromkeys(_self_attr(t) for t in targets):
-                        if attr is not None:
-                            index.setdefault(attr, []).append(node)
-        found = module.cache[key] = index
-    return found  # type: ignore[return-value]
-
-
-def _self_attr(target: ast.AST) -> str | None:
-    """``attr`` for a ``self.attr`` target."""
-    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-            and target.value.id == "self":
-        return target.attr
-    return None
-
-
-def _decorator_names(function: FunctionNode) -> set[str]:
-    names = set()
-    for decorator in function.decorator_list:
-        if isinstance(decorator, ast.Name):
-            names.add(decorator.id)
-        elif isinstance(decorator, ast.Attribute):
-            names.add(decorator.attr)
-    return names
-
-
-def _is_staticmethod(function: FunctionNode) -> bool:
-    return "staticmethod" in _decorator_names(function)
-
-
-def _is_classmethod(function: FunctionNode) -> bool:
-    return "classmethod" in _decorator_names(function)
-
-
-_OWN_BODY_ENDS = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
-
-
-def _push_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
-    """``append`` each child of ``node`` in ``ast.iter_child_nodes`` order, leaving out the
-    ``Load``/``Store``/``Del`` markers. The fields are read in one plain call: the two
-    generators of ``iter_child_nodes`` made the walks below twice as slow, and they run
-    for every function the rules and the call graph look at."""
-    for name in CHILD_FIELDS[type(node)]:
-        value = getattr(node, name, None)
-        if type(value) is list or isinstance(value, list):  # a class's ``LazyBody`` too
-            for item in value:
-                if isinstance(item, ast.AST):
-                    append(item)
-        elif isinstance(value, ast.AST):
-            append(value)
-
-
-def walk(root: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` (same order) without the ``Load``/``Store``/``Del`` markers."""
-    todo = deque([root])
-    while todo:
-        node = todo.popleft()
-        _push_children(node, todo.append)
-        yield node
-
-
-def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not descending into nested def/class/lambda, in
-    ``ast.iter_child_nodes`` stack order; the ``Load``/``Store``/``Del`` markers are left
-    out."""
-    stack = list(ast.iter_child_nodes(function)) if not isinstance(function, FUNCTION_TYPES) \
-        else list(function.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _OWN_BODY_ENDS):
-            _push_children(node, stack.append)
-
-
-def _is_generator(function: FunctionNode) -> bool:
-    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(function))
-
-
-def _result_expressions(function: FunctionNode, yields: bool) -> Iterator[ast.expr]:
-    kinds = (ast.Yield,) if yields else (ast.Return,)
-    for node in own_nodes(function):
-        if isinstance(node, kinds) and node.value is not None:
-            yield node.value

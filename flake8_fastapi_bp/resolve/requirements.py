@@ -16,7 +16,6 @@ nothing imported, nothing installed is looked at.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 Version = tuple[int, ...]
@@ -28,15 +27,19 @@ _CLAUSE = re.compile(r"^\s*(===|==|~=|>=|<=|!=|>|<|\^|~)?\s*v?(\d+(?:\.\d+)*)")
 _LOWER_BOUND_OPS = frozenset({"===", "==", "~=", ">=", ">", "^", "~", None})
 
 
-def declared_minimum(directory: Path, distribution: str,
-                     stop: Path | None = None) -> Version | None:
+def declared_minimum(directory: Path, distribution: str, stop: Path | None = None,
+                     read: dict[tuple[Path, str], tuple[str, ...]] | None = None
+                     ) -> Version | None:
     """The lowest ``distribution`` version allowed by the nearest folder from
     ``directory`` up to ``stop`` (included; else the file system root) that declares
-    one, or None."""
+    one, or None. ``read``: what earlier questions found per folder (the run's)."""
     directory, distribution = directory.absolute(), distribution.lower()
     stop = stop.absolute() if stop is not None else None
+    read = {} if read is None else read
     for folder in (directory, *directory.parents):
-        specifiers = _specifiers(folder, distribution)
+        if (folder, distribution) not in read:
+            read[folder, distribution] = _specifiers(folder, distribution)
+        specifiers = read[folder, distribution]
         if specifiers:
             return _lowest(specifiers)
         if folder == stop:
@@ -51,11 +54,6 @@ def _lowest(specifiers: tuple[str, ...]) -> Version | None:
     return min(bound for bound in bounds if bound is not None)
 
 
-def forget_requirements() -> None:
-    _specifiers.cache_clear()
-
-
-@lru_cache(maxsize=1024)
 def _specifiers(root: Path, distribution: str) -> tuple[str, ...]:
     found: list[str] = []
     for text in _packaging_texts(root):

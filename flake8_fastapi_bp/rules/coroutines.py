@@ -12,8 +12,11 @@ from typing import Iterator
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS
-from ..project_references import project_references
-from ..resolve.names import Definition, Resolver, own_nodes
+from ..resolve.project_references import project_references
+from ..resolve.module import CacheKey
+from ..resolve.names import Resolver
+from ..resolve.values import Definition
+from ..resolve.walk import own_nodes
 from ..call_names import written_names
 
 CODES = ("FBP108", "FBP109")
@@ -125,6 +128,9 @@ def is_not_implemented(statement: ast.stmt) -> bool:
     return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
+OVERRIDDEN_BY_SYNC: CacheKey[bool] = CacheKey("FBP108 overridden by a sync def")
+
+
 def overridden_by_sync_def(ctx: FileContext, definition: Definition,
                            method: ast.AsyncFunctionDef) -> bool:
     """Does a project subclass (direct or not) of the method's class override it with a
@@ -133,13 +139,15 @@ def overridden_by_sync_def(ctx: FileContext, definition: Definition,
     owner = definition.module.parents.get(method)
     if not isinstance(owner, ast.ClassDef):
         return False
-    key = ("FBP108:overridden-by-sync", method.lineno)  # one project scan per method
-    if key not in definition.module.cache:
+    cache = definition.module.cache  # one project scan per method
+    found = cache.get(OVERRIDDEN_BY_SYNC, method.lineno)
+    if found is None:
         texts = [text for _, text in ctx.project.texts() if method.name in text]
         subclasses = subclass_names(texts, owner.name)
-        definition.module.cache[key] = any(
-            defines_sync_method(text, subclasses, method.name) for text in texts)
-    return bool(definition.module.cache[key])
+        found = cache.put(OVERRIDDEN_BY_SYNC, any(
+            defines_sync_method(text, subclasses, method.name) for text in texts),
+            method.lineno)
+    return found
 
 
 CLASS_HEADER = re.compile(r"^([ \t]*)class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)

@@ -24,7 +24,7 @@ from ..resolve.names import Resolver
 from ..settings import Settings
 from ..syntax import attribute_root, written_name
 from ..call_names import imported_from_project, imports_of, written_names
-from ..summaries import Entry, Leaf, call_graph, runs_on_call
+from ..call_graph import CallTarget, Leaf, call_graph, runs_on_call
 
 CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106", "FBP107", "FBP110")
 DEF_HINT = "; or declare it with `def` so FastAPI runs it in the thread pool"
@@ -268,10 +268,10 @@ def blocking_helpers(ctx: FileContext) -> Iterator[Report]:
                 and not ctx.serves_no_request(function):
             yield ctx.report("FBP107", call, call=display_name(call.func),
                              function=function.name, chain=chain.text(),
-                             fix=offload_advice(call, graph.entry(definition)))
+                             fix=offload_advice(call, graph.call_target(definition)))
 
 
-def offload_advice(call: ast.Call, entry: Entry | None) -> str:
+def offload_advice(call: ast.Call, entry: CallTarget | None) -> str:
     """What to write instead: a ``@contextmanager`` is entered, a generator is iterated,
     anything else is called."""
     name = display_name(call.func)

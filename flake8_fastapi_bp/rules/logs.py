@@ -15,8 +15,9 @@ from ..context import FileContext, Report, never_deployed
 from ..fastapi_model import model_of
 from ..request_path import request_path_caller, role
 from ..resolve.module import FunctionNode, ModuleInfo
-from ..resolve.names import Resolver, own_nodes
-from ..summaries import call_graph, location
+from ..resolve.names import Resolver
+from ..resolve.walk import own_nodes
+from ..call_graph import call_graph, location
 
 CODES = ("FBP601", "FBP602")
 STR = "builtins.str"

@@ -14,7 +14,8 @@ from ..apis.lookups import ACTION_VERBS, COLLECTION_VERBS
 from ..context import FileContext, Report
 from ..http_errors import raised_status
 from ..resolve.module import Binding, FunctionNode, ModuleInfo
-from ..resolve.names import _bound_by_comprehension, own_nodes
+from ..resolve.syntax_facts import bound_by_comprehension
+from ..resolve.walk import own_nodes
 from ..syntax import written_name
 
 CODES = ("FBP303",)
@@ -103,7 +104,7 @@ class RequestFlow:
     def reads_request(self, expr: ast.AST) -> bool:
         # A comprehension's own variables are items of its iterable, which is read too.
         return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-                   and not _bound_by_comprehension(self.module, n)
+                   and not bound_by_comprehension(self.module, n)
                    and self.carries(n.id) for n in ast.walk(expr))
 
     def carries(self, name: str) -> bool:

@@ -21,11 +21,12 @@ from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBR
 from ..apis.types import canonical
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS
-from ..project_references import project_references
+from ..resolve.project_references import project_references
 from ..resolve.module import FUNCTION_TYPES, Binding, ModuleInfo
-from ..resolve.names import Definition, Resolver, Value
+from ..resolve.names import Resolver
+from ..resolve.values import Definition, Value
 from ..call_names import bindings_of, imported_from_project, written_names
-from ..summaries import Chain, Leaf, call_graph
+from ..call_graph import Chain, Leaf, call_graph
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")

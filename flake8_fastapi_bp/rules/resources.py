@@ -15,9 +15,10 @@ from ..apis.clients import (CACHING_DECORATORS, CLIENT_CONSTRUCTORS, GAPS, HTTPX
                             SHARED_POOL_KEYWORDS, TIMEOUT_CLIENTS, Timeout)
 from ..context import FileContext, Report, display_name, never_deployed
 from ..request_path import role
-from ..resolve.module import FunctionNode, ModuleInfo
+from ..resolve.module import CacheKey, FunctionNode, ModuleInfo
 from ..resolve.names import Resolver
-from ..summaries import Chain, call_graph
+from ..call_graph import Chain, call_graph
+from ..syntax import keyword_value
 
 CODES = ("FBP401", "FBP402", "FBP403")
 EVENT_METHODS = frozenset({"on_event", "add_event_handler"})
@@ -256,22 +257,24 @@ def may_set_default_timeout(resolver: Resolver, module: ModuleInfo, call: ast.Ca
         resolver, module)
 
 
+MOUNTED_SESSIONS: CacheKey[frozenset[str]] = CacheKey("FBP403 mounted sessions")
+
+
 def mounted_sessions(resolver: Resolver, module: ModuleInfo) -> frozenset[str]:
     """``session.mount(prefix, adapter)`` receivers (as written) with a non-library adapter."""
-    key = ("fbp403-mounted-sessions", id(module.tree))
-    if key not in module.cache:
+    known = module.cache.get(MOUNTED_SESSIONS)
+    if known is None:
         found = set()
         for call in module.calls:
             func = call.func
             if not isinstance(func, ast.Attribute) or func.attr != "mount":
                 continue
-            adapter = call.args[1] if len(call.args) > 1 else next(
-                (k.value for k in call.keywords if k.arg == "adapter"), None)
+            adapter = call.args[1] if len(call.args) > 1 else keyword_value(call, "adapter")
             if resolver.callee(module, call) == MOUNT and adapter is not None \
                     and resolver.type_of(module, adapter) not in LIBRARY_ADAPTERS:
                 found.add(ast.unparse(func.value))
-        module.cache[key] = frozenset(found)
-    return module.cache[key]  # type: ignore[return-value]
+        known = module.cache.put(MOUNTED_SESSIONS, frozenset(found))
+    return known
 
 
 def timeout_argument(call: ast.Call, policy: Timeout) -> ast.expr | None:

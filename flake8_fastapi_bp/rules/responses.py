@@ -14,8 +14,10 @@ from ..context import FileContext, Report, display_name, is_enum_class
 from ..http_errors import raised_status
 from ..request_models import PydanticGuarantees, unannotated
 from ..resolve.module import FunctionNode, ModuleInfo
-from ..resolve.names import own_nodes, qualname_of_def
+from ..resolve.values import qualname_of_def
+from ..resolve.walk import own_nodes
 from ..resolve.requirements import declared_minimum
+from ..syntax import keyword_value
 
 CODES = ("FBP301", "FBP302", "FBP304")
 PYDANTIC_BASE = "pydantic.BaseModel"
@@ -144,7 +146,8 @@ def _revalidates_returned_models(ctx: FileContext) -> bool:
     dict again; from 0.126 an instance of the response model passes as it is. Unknown
     (no lower bound declared) counts as before."""
     start = ctx.module.path.parent if ctx.module.path is not None else ctx.project.scan_root
-    declared = declared_minimum(start, "fastapi", stop=ctx.project.scan_root)
+    declared = declared_minimum(start, "fastapi", stop=ctx.project.scan_root,
+                                read=ctx.run.requirements)
     return declared is None or declared < FASTAPI_KEEPS_MODEL_INSTANCES
 
 
@@ -275,8 +278,8 @@ def _uses_in_module(ctx: FileContext, model: str) -> int:
     for function in ctx.module.functions:
         places += [a.annotation for a in _all_args(function) if a.annotation is not None]
         places += [function.returns] if function.returns is not None else []
-    places += [k.value for call in ctx.module.calls for k in call.keywords
-               if k.arg == "response_model"]
+    places += [value for call in ctx.module.calls
+               if (value := keyword_value(call, "response_model")) is not None]
     return sum(1 for place in places for node in ast.walk(place)
                if isinstance(node, (ast.Name, ast.Attribute)) and ctx.qualname(node) == model)
 

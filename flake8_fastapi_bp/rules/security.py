@@ -11,6 +11,7 @@ import re
 from typing import Iterator, NamedTuple
 
 from ..syntax import keyword_value as _keyword
+from ..syntax import parameters_with_defaults
 from ..syntax import written_name as _written_name
 from ..apis import secrets
 from ..context import FileContext, Report, display_name, never_deployed
@@ -429,13 +430,9 @@ def _target_bindings(target: ast.expr, value: ast.expr) -> Iterator[SecretBindin
 
 
 def _parameter_defaults(arguments: ast.arguments) -> Iterator[SecretBinding]:
-    positional = arguments.posonlyargs + arguments.args
-    pairs = list(zip(positional[len(positional) - len(arguments.defaults):],
-                     arguments.defaults))
-    pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs,
-                                                     arguments.kw_defaults) if default]
-    for arg, default in pairs:
-        yield SecretBinding(f"parameter {arg.arg}", arg.arg, default)
+    for arg, default in parameters_with_defaults(arguments):
+        if default is not None:
+            yield SecretBinding(f"parameter {arg.arg}", arg.arg, default)
 
 
 def _call_bindings(ctx: FileContext, call: ast.Call) -> Iterator[SecretBinding]:

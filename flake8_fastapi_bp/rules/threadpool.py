@@ -9,7 +9,7 @@ import ast
 from typing import Iterator
 
 from ..context import FileContext, Report
-from ..resolve.names import own_nodes
+from ..resolve.walk import own_nodes
 
 CODES = ("FBP111",)
 PURE_BUILTINS = frozenset(

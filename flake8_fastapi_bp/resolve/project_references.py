@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .apis.heavy import CALLED_INSTANCE_ROOTS
-from .apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
-from .phases import timed
-from .resolve.module import (IMPORT_WORD, ModuleInfo, defined_in_text, imported_roots_in,
-                             matches_at_line_starts)
-from .resolve.project import Project
+from ..apis.heavy import CALLED_INSTANCE_ROOTS
+from ..apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
+from ..profiling import timed
+from .module import ModuleInfo
+from .text_scans import (IMPORT_WORD, defined_in_text, imported_roots_in,
+                         matches_at_line_starts)
+from .project import Project
 
 # Each pattern starts with its keyword and checks the word boundary before it after it
 # (``Depends(?<!\wDepends)``): ``re`` then jumps to the keyword (see module.defined_in_text).
@@ -125,7 +126,6 @@ class ProjectReferences:
         return not reference.defines and (unique or stem in reference.import_words)
 
 
-_REFERENCES: dict[Path, ProjectReferences] = {}
 _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 _ASYNC_DEF = re.compile(r"async(?<!\wasync)[ \t]+def[ \t]+(\w+)")
 # ``get_db = get_session`` at module level: a name that may stand for a project function.
@@ -141,16 +141,13 @@ _WEB_FRAMEWORKS = ("fastapi", "starlette")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
 
-def forget_references() -> None:
-    """A new run: the project texts may have changed since they were scanned."""
-    _REFERENCES.clear()
-
-
 @timed("import-scan")
 def project_references(project: Project) -> ProjectReferences:
-    """Names used as dependencies / background tasks anywhere in the project (text scan)."""
+    """Names used as dependencies / background tasks anywhere in the project (text scan),
+    read once per run and scan root."""
+    scanned = project.run.references
     key = project.scan_root
-    if key not in _REFERENCES:
+    if key not in scanned:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
         for path, text in project.texts():
             _scan_text(path, text, found)
@@ -159,8 +156,8 @@ def project_references(project: Project) -> ProjectReferences:
         runs = found.by_kind["run"]
         for name in runs.keys() - found.async_defs:
             del runs[name]
-        _REFERENCES[key] = found
-    return _REFERENCES[key]
+        scanned[key] = found
+    return scanned[key]
 
 
 @timed("import-scan")

@@ -1,11 +1,11 @@
-"""Function summaries over the project's sync call graph.
+"""The project's sync call graph: shortest chains from a project function to a leaf call.
 
 "Does this project function reach a call of kind K within N sync project calls, and by
 which chain?" Used by FBP107 (blocking), FBP203 (heavy/sleeping background tasks),
 FBP204 (mail sent by a helper), FBP403 (helpers without timeouts).
 
 A chain is found breadth-first, so it is the shortest one (ties: the earliest call in
-source order), explored at most ``MAX_DEPTH`` project functions deep; cycles and
+source order), explored at most ``MAX_CHAIN_DEPTH`` project functions deep; cycles and
 recursion end because a function is visited once per search. What each function calls
 and its leaf calls are found once per function per flake8 run (the leaf calls once per
 kind), whatever the flags and constants of the search; each answer is cached per
@@ -34,26 +34,32 @@ function): startup work done lazily.
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
-from .apis.coroutines import CONVERTING_DECORATORS
-from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Branching,
-                       Constants, Signature, argument_source, base_name, dead_nodes,
-                       in_branch)
-from .run_once import run_once_nodes
+from .branches import (CALL_SITE, FROM_CALL_SITE, NO_CONSTANTS, Arguments, Constants,
+                       Resolution, Signature, base_name, dead_nodes, in_branch)
 from .call_names import library_call, written_names
-from .project_references import project_references
-from .resolve.module import FunctionNode, ModuleInfo, class_method
-from .resolve.names import Definition, Resolver, own_nodes
+from .function_bodies import (branching_of, callable_body, calls_in_order,
+                              converted_off_thread, decorated_with, decorator_qualnames,
+                              display_location, function_name, is_generator,
+                              iterated_on_the_spot, leaf_name, location, names_read,
+                              receiver_kind, runs_when_awaited)
+from .resolve.module import FunctionNode, ModuleInfo
+from .resolve.names import Resolver
+from .resolve.project_references import project_references
+from .run_once import run_once_nodes
+from .resolve.values import Definition
 
-MAX_DEPTH = 10
+__all__ = ["CallGraph", "CallTarget", "Chain", "Leaf", "call_graph", "location",
+           "runs_on_call"]
+
+MAX_CHAIN_DEPTH = 10
 MAX_VISITS = 5_000
-# One empty set for the many functions without run-once code (each empty frozenset is
-# 216 bytes, and the facts of every function are kept for the run).
-NOTHING: frozenset = frozenset()
+# The one empty set of call places shared by every function without any (the facts of
+# every function are kept for the run: an empty frozenset each would add up).
+NO_CALLS: frozenset[int] = frozenset()
 # A search's answer when no chain exists, and when the graph was too large to tell.
 NO_CHAIN = object()
 INCOMPLETE = object()
@@ -61,13 +67,8 @@ INCOMPLETE = object()
 # leaf(module, call) -> a label (e.g. the code "FBP102") when ``call`` is a leaf.
 Leaf = Callable[[ModuleInfo, ast.Call], "str | None"]
 
-# Builtins that iterate their argument at once: ``list(rows())`` runs the generator.
-CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",
-                       "max", "any", "all", "next"})
 # Memoizing decorators: a function without parameters then runs once per process.
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
-# Builtins that wrap an iterator lazily: ``enumerate(rows())`` runs it when it runs.
-LAZY_WRAPPERS = frozenset({"enumerate", "zip", "map", "filter", "iter", "reversed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,50 +93,17 @@ class Chain:
         return f"{calls} ({display_location(self.path, self.module_name)}:{self.line})"
 
 
-def location(module: ModuleInfo) -> str:
-    """The module's path as flake8 users see it: relative to the working directory."""
-    return display_location(module.path, module.name)
-
-
-def display_location(path: Path | None, module_name: str) -> str:
-    if path is None:
-        return module_name or "?"
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def callable_body(definition: Definition, awaits: bool = False) -> FunctionNode | None:
-    """The sync function a call runs: a def, or a class's ``__init__`` (``awaits``: or
-    the ``async def`` an ``await`` runs)."""
-    node = definition.node
-    if isinstance(node, ast.FunctionDef) or awaits and isinstance(node, ast.AsyncFunctionDef):
-        return node
-    if isinstance(node, ast.ClassDef):
-        init = class_method(definition.module, node, "__init__")
-        return init if isinstance(init, ast.FunctionDef) else None
-    return None
-
-
 def runs_on_call(resolver: Resolver, module: ModuleInfo, call: ast.Call,
                  definition: Definition) -> bool:
     """Does ``call`` (in ``module``) run the sync body of ``definition`` right away?"""
-    entry = call_graph(resolver).entry(definition)
+    entry = call_graph(resolver).call_target(definition)
     if entry is None or entry.converted:
         return False
-    return not entry.generator or entry.context_manager or _iterated_on_the_spot(module, call)
+    return not entry.generator or entry.context_manager or iterated_on_the_spot(module, call)
 
 
-def runs_when_awaited(module: ModuleInfo, call: ast.Call, definition: Definition) -> bool:
-    """``await coroutine_function(...)``: the coroutine's body runs before the caller goes on."""
-    return definition.node_type is ast.AsyncFunctionDef \
-        and module.awaited(call)
-
-
-class Function:
-    """A project function as the summaries know it: a key that stays the same when its
+class GraphFunction:
+    """A project function as the call graph knows it: a key that stays the same when its
     module is dropped and parsed again, its display name, and where to find it again
     (a ``Definition``: held weakly, found again by position once the module is gone)."""
 
@@ -154,7 +122,7 @@ class Function:
             return None
 
 
-class _Kind(NamedTuple):
+class _LeafKind(NamedTuple):
     """What a search looks for: the kind's name (the facts keep its leaves by it), the
     leaf test, and the files that can hold a leaf (None: any)."""
 
@@ -162,7 +130,7 @@ class _Kind(NamedTuple):
     leaf: Leaf
     files: frozenset[Path] | None
 
-    def may_hold_leaf(self, function: Function) -> bool:
+    def may_hold_leaf(self, function: GraphFunction) -> bool:
         path = function.key[0]
         return self.files is None or not isinstance(path, Path) or path in self.files
 
@@ -171,19 +139,19 @@ class _Search(NamedTuple):
     """What a search looks for and what it skips: ``once`` run-once code, ``direct``
     calls in a branch (an ``if``/``else``, an ``except``, a conditional expression)."""
 
-    kind: _Kind
+    kind: _LeafKind
     depth: int
     awaits: bool
     once: bool
     direct: bool
 
 
-class Entry(NamedTuple):
+class CallTarget(NamedTuple):
     """What calling a project def or class runs, kept for the run without its module:
     the body (the def, a class's ``__init__``; with ``awaits`` also an ``async def``)
     and the facts about it that decide whether and how a chain goes through it."""
 
-    function: Function
+    function: GraphFunction
     converted: bool  # a decorator moves the body off the caller's thread
     generator: bool
     context_manager: bool  # ``@contextmanager``: the generator runs on ``with``
@@ -192,7 +160,7 @@ class Entry(NamedTuple):
     receiver: str  # does the first parameter take the instance: "always", "never", "attribute"
 
 
-class _Leaf(NamedTuple):
+class _LeafCall(NamedTuple):
     """The first leaf call of a function's body, as a chain reports it."""
 
     name: str
@@ -203,9 +171,9 @@ class _Leaf(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Step:
-    function: Function
-    previous: _Step | None
+class _ChainStep:
+    function: GraphFunction
+    previous: _ChainStep | None
     constants: Constants = NO_CONSTANTS
 
     @property
@@ -213,17 +181,17 @@ class _Step:
         return self.function.key, self.constants
 
 
-class _Edge(NamedTuple):
+class _CallEdge(NamedTuple):
     """A call of a function's body that runs the body of a project function."""
 
     index: int  # the call's place among the body's calls, in source order
     run_once: bool  # in code of the caller that runs once per process or object
-    on_call: tuple[Entry, Arguments] | None  # what calling it runs
-    on_await: tuple[Entry, Arguments] | None  # what awaiting it runs (``awaits=True``)
+    on_call: tuple[CallTarget, Arguments] | None  # what calling it runs
+    on_await: tuple[CallTarget, Arguments] | None  # what awaiting it runs (``awaits=True``)
     awaited: bool  # ``await coroutine_function(...)``
 
 
-class _Facts:
+class _BodyFacts:
     """What the call graph keeps of one function's body for the run, without its module:
     how its calls are placed (which run once), the names its branches and its calls'
     arguments read (the only constants that change anything below it), its leaf calls
@@ -239,18 +207,18 @@ class _Facts:
         self.run_once = run_once
         self.branches = branches
         self.relevant = relevant
-        self.leaves: dict[str, tuple[tuple[int, _Leaf], ...]] = {}
-        self.edges: tuple[_Edge, ...] | None = None
+        self.leaves: dict[str, tuple[tuple[int, _LeafCall], ...]] = {}
+        self.edges: tuple[_CallEdge, ...] | None = None
         self.dead: dict[Constants, frozenset[int]] | None = None  # made on first use
         self.conditional: frozenset[int] | None = None  # calls in a branch: on first use
 
     @classmethod
-    def of(cls, module: ModuleInfo, body: FunctionNode) -> _Facts:
-        calls = _calls(module, body)
-        branching = _branching(module, body)
+    def of(cls, module: ModuleInfo, body: FunctionNode) -> _BodyFacts:
+        calls = calls_in_order(module, body)
+        branching = branching_of(module, body)
         once = run_once_nodes(body, branching)
-        return cls(frozenset(i for i, call in enumerate(calls) if id(call) in once) or NOTHING,
-                   bool(branching.ifs), _read_names(branching, calls))
+        return cls(frozenset(i for i, call in enumerate(calls) if id(call) in once) or NO_CALLS,
+                   bool(branching.ifs), names_read(branching, calls))
 
     def restrict(self, constants: Constants) -> Constants:
         """The constants that can change what the body runs or passes on."""
@@ -259,25 +227,25 @@ class _Facts:
 
 
 class CallGraph:
-    """Shortest chains to leaf calls. Each function's facts (``_Facts``: its leaf calls
+    """Shortest chains to leaf calls. Each function's facts (``_BodyFacts``: its leaf calls
     per kind, its edges, the calls each set of constants rules out) and each answer are
     kept for the run in compact form, keyed by file and position, so they survive the
     release of the module indexes they were computed from."""
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
-        self._functions: dict[tuple[object, int, int], Function] = {}
+        self._functions: dict[tuple[object, int, int], GraphFunction] = {}
         self._answers: dict[tuple[object, ...], Chain | object] = {}
-        self._facts: dict[object, _Facts | None] = {}
-        self._entries: dict[tuple[object, bool], Entry | None] = {}
+        self._facts: dict[object, _BodyFacts | None] = {}
+        self._entries: dict[tuple[object, bool], CallTarget | None] = {}
 
-    def function(self, module: ModuleInfo, body: FunctionNode) -> Function:
-        """The one ``Function`` of ``body`` in this call graph."""
+    def function(self, module: ModuleInfo, body: FunctionNode) -> GraphFunction:
+        """The one ``GraphFunction`` of ``body`` in this call graph."""
         definition = Definition(module, body, self.resolver.project)
         found = self._functions.get(definition.key)
         if found is None:
-            found = self._functions[definition.key] = Function(
-                definition, _function_name(module, body))
+            found = self._functions[definition.key] = GraphFunction(
+                definition, function_name(module, body))
         return found
 
     def chain(self, definition: Definition, kind: str, leaf: Leaf, depth: int,
@@ -295,19 +263,19 @@ class CallGraph:
         ``unconditional_first``: of the chains found, name one whose every call is on
         an unconditional path (outside ``if``/``except`` branches) if there is one, even
         if longer: a chain through a rare fallback makes a true finding look false."""
-        depth = min(depth, MAX_DEPTH)
-        entry = self.entry(definition, awaits) if depth > 0 else None
+        depth = min(depth, MAX_CHAIN_DEPTH)
+        entry = self.call_target(definition, awaits) if depth > 0 else None
         if entry is None or once and entry.runs_once:
             return None
-        search = _Search(_Kind(kind, leaf, leaf_files), depth, awaits, once, False)
-        start = _Step(entry.function, None)
+        search = _Search(_LeafKind(kind, leaf, leaf_files), depth, awaits, once, False)
+        start = _ChainStep(entry.function, None)
         found = self._answer(start, search)
         if call is not None and found is not NO_CHAIN:
             # Constants only rule out branches: no chain without them, none with them.
             constants = Arguments.of(
                 call, entry.signature, passes_receiver(entry, call),
                 None if caller is None else (self.resolver, caller)).apply(FROM_CALL_SITE)
-            start = _Step(entry.function, None, self._restrict(entry.function, constants))
+            start = _ChainStep(entry.function, None, self._restrict(entry.function, constants))
             found = self._answer(start, search)
         if not isinstance(found, Chain):
             return None
@@ -316,7 +284,7 @@ class CallGraph:
             return direct if isinstance(direct, Chain) else found
         return found
 
-    def _answer(self, start: _Step, search: _Search) -> Chain | object:
+    def _answer(self, start: _ChainStep, search: _Search) -> Chain | object:
         """The search's answer from ``start``, found once per run: a chain, ``NO_CHAIN``
         or ``INCOMPLETE`` (the graph was too large to follow to the end)."""
         # The step's key holds its constants.
@@ -326,24 +294,24 @@ class CallGraph:
             self._answers[key] = self._search(start, search)
         return self._answers[key]
 
-    def entry(self, definition: Definition, awaits: bool = False) -> Entry | None:
+    def call_target(self, definition: Definition, awaits: bool = False) -> CallTarget | None:
         """What a call of ``definition`` runs (None: no body a chain follows), found
         once per run: later questions need neither its module nor its node."""
         key = (definition.key, awaits)
         if key not in self._entries:
-            self._entries[key] = self._find_entry(definition, awaits)
+            self._entries[key] = self._find_call_target(definition, awaits)
         return self._entries[key]
 
-    def _find_entry(self, definition: Definition, awaits: bool) -> Entry | None:
+    def _find_call_target(self, definition: Definition, awaits: bool) -> CallTarget | None:
         body = callable_body(definition, awaits)
         if body is None:
             return None
         module, resolver = definition.module, self.resolver
-        return Entry(self.function(module, body), _converted(resolver, module, body),
-                     is_generator(module, body),
-                     _decorated_with(resolver, module, body, "contextlib.contextmanager"),
-                     self._runs_once(module, body), Signature.of(body),
-                     _receiver(module, body))
+        return CallTarget(self.function(module, body), converted_off_thread(resolver, module, body),
+                          is_generator(module, body),
+                          decorated_with(resolver, module, body, "contextlib.contextmanager"),
+                          self._runs_once(module, body), Signature.of(body),
+                          receiver_kind(module, body))
 
     def own_leaf(self, definition: Definition, kind: str,
                  leaf: Leaf) -> tuple[ast.Call, Chain] | None:
@@ -351,15 +319,15 @@ class CallGraph:
         body = callable_body(definition)
         if body is None:
             return None
-        for call in _calls(definition.module, body):
+        for call in calls_in_order(definition.module, body):
             label = leaf(definition.module, call)
             if label is not None:
                 module = definition.module
-                return call, Chain((_function_name(module, body), _leaf_name(call)), label,
+                return call, Chain((function_name(module, body), leaf_name(call)), label,
                                    module.path, module.name, call.lineno)
         return None
 
-    def _search(self, start: _Step, search: _Search) -> Chain | object:
+    def _search(self, start: _ChainStep, search: _Search) -> Chain | object:
         """Breadth-first: level n holds the functions n - 1 calls away from ``start``."""
         level, seen, visits = [start], {start.key}, 0
         for number in range(1, search.depth + 1):
@@ -371,10 +339,10 @@ class CallGraph:
                     return _chain_to(step, found)
             if number == search.depth:
                 break
-            following: list[_Step] = []
+            following: list[_ChainStep] = []
             for step in level:
                 for function, constants in self._callees(step, search):
-                    callee = _Step(function, step, constants)
+                    callee = _ChainStep(function, step, constants)
                     if callee.key not in seen:
                         seen.add(callee.key)
                         following.append(callee)
@@ -386,18 +354,18 @@ class CallGraph:
             level = following
         return NO_CHAIN
 
-    def facts(self, function: Function) -> _Facts | None:
+    def facts(self, function: GraphFunction) -> _BodyFacts | None:
         """The function's facts, gathered on first use (None: its file changed)."""
         if function.key not in self._facts:
             loaded = function.load()
-            self._facts[function.key] = None if loaded is None else _Facts.of(*loaded)
+            self._facts[function.key] = None if loaded is None else _BodyFacts.of(*loaded)
         return self._facts[function.key]
 
-    def _restrict(self, function: Function, constants: Constants) -> Constants:
+    def _restrict(self, function: GraphFunction, constants: Constants) -> Constants:
         facts = self.facts(function) if constants else None
         return constants if facts is None else facts.restrict(constants)
 
-    def _first_leaf(self, step: _Step, search: _Search) -> _Leaf | None:
+    def _first_leaf(self, step: _ChainStep, search: _Search) -> _LeafCall | None:
         """The first leaf call in the function's own body, in source order, among the
         calls the step's constants leave (``once``: not run-once code; ``direct``: not
         in a branch)."""
@@ -413,41 +381,42 @@ class CallGraph:
                 return found
         return None
 
-    def _skipped(self, step: _Step, facts: _Facts, search: _Search) -> frozenset[int]:
+    def _skipped(self, step: _ChainStep, facts: _BodyFacts, search: _Search) -> frozenset[int]:
         """The places of the calls a search does not follow: ruled out by the step's
         constants, and (``direct``) in a branch."""
         dead = self._dead(step.function, facts, step.constants)
         return dead | self._conditional(step.function, facts) if search.direct else dead
 
-    def _conditional(self, function: Function, facts: _Facts) -> frozenset[int]:
+    def _conditional(self, function: GraphFunction, facts: _BodyFacts) -> frozenset[int]:
         """The places of the calls in a branch of the body: found on first use."""
         if facts.conditional is None:
             loaded = function.load()
-            facts.conditional = NOTHING
+            facts.conditional = NO_CALLS
             if loaded is not None:
                 module, body = loaded
                 facts.conditional = frozenset(
-                    i for i, call in enumerate(_calls(module, body))
-                    if in_branch(module.parents, call, body)) or NOTHING
+                    i for i, call in enumerate(calls_in_order(module, body))
+                    if in_branch(module.parents, call, body)) or NO_CALLS
         return facts.conditional
 
-    def _leaves(self, function: Function, facts: _Facts, kind: str,
-                leaf: Leaf) -> tuple[tuple[int, _Leaf], ...]:
+    def _leaves(self, function: GraphFunction, facts: _BodyFacts, kind: str,
+                leaf: Leaf) -> tuple[tuple[int, _LeafCall], ...]:
         """Every leaf call of the body, whatever the constants: found once per kind."""
         if kind not in facts.leaves:
             loaded = function.load()
-            found: list[tuple[int, _Leaf]] = []
+            found: list[tuple[int, _LeafCall]] = []
             if loaded is not None:
                 module, body = loaded
-                for index, call in enumerate(_calls(module, body)):
+                for index, call in enumerate(calls_in_order(module, body)):
                     label = leaf(module, call)
                     if label is not None:
-                        found.append((index, _Leaf(_leaf_name(call), label, module.path,
-                                                   module.name, call.lineno)))
+                        found.append((index, _LeafCall(leaf_name(call), label, module.path,
+                                                       module.name, call.lineno)))
             facts.leaves[kind] = tuple(found)
         return facts.leaves[kind]
 
-    def _dead(self, function: Function, facts: _Facts, constants: Constants) -> frozenset[int]:
+    def _dead(self, function: GraphFunction, facts: _BodyFacts,
+              constants: Constants) -> frozenset[int]:
         """The places of the calls that ``constants`` rule out."""
         if not facts.branches or not constants:
             return frozenset()
@@ -458,13 +427,14 @@ class CallGraph:
             dead: frozenset[int] = frozenset()
             if loaded is not None:
                 module, body = loaded
-                ids = dead_nodes(body, constants, _branching(module, body))
-                dead = frozenset(i for i, call in enumerate(_calls(module, body))
+                ids = dead_nodes(body, constants, branching_of(module, body))
+                dead = frozenset(i for i, call in enumerate(calls_in_order(module, body))
                                  if id(call) in ids)
             facts.dead[constants] = dead
         return facts.dead[constants]
 
-    def _callees(self, step: _Step, search: _Search) -> Iterator[tuple[Function, Constants]]:
+    def _callees(self, step: _ChainStep,
+                 search: _Search) -> Iterator[tuple[GraphFunction, Constants]]:
         """Project functions whose body runs when ``step`` runs, in source order, with
         the constants each call passes."""
         facts = self.facts(step.function)
@@ -485,7 +455,7 @@ class CallGraph:
             yield entry.function, self._restrict(entry.function,
                                                  arguments.apply(step.constants))
 
-    def _edges(self, function: Function, facts: _Facts) -> tuple[_Edge, ...]:
+    def _edges(self, function: GraphFunction, facts: _BodyFacts) -> tuple[_CallEdge, ...]:
         """The body's calls that run a project function's body: found once."""
         if facts.edges is None:
             loaded = function.load()
@@ -493,9 +463,9 @@ class CallGraph:
         return facts.edges
 
     def _find_edges(self, module: ModuleInfo, body: FunctionNode,
-                    facts: _Facts) -> Iterator[_Edge]:
+                    facts: _BodyFacts) -> Iterator[_CallEdge]:
         names = (self.resolver, module)
-        for index, call in enumerate(_calls(module, body)):
+        for index, call in enumerate(calls_in_order(module, body)):
             if not isinstance(call.func, (ast.Name, ast.Attribute)):
                 continue
             if not self.may_run_project_code(module, call.func):
@@ -504,15 +474,15 @@ class CallGraph:
             if definition is None:
                 continue
             awaited = runs_when_awaited(module, call, definition)
-            on_call = self._target(definition, False, call, names) \
+            on_call = self._edge_target(definition, False, call, names) \
                 if runs_on_call(self.resolver, module, call, definition) else None
-            on_await = self._target(definition, True, call, names) if awaited else None
+            on_await = self._edge_target(definition, True, call, names) if awaited else None
             if on_call is not None or awaited:
-                yield _Edge(index, index in facts.run_once, on_call, on_await, awaited)
+                yield _CallEdge(index, index in facts.run_once, on_call, on_await, awaited)
 
-    def _target(self, definition: Definition, awaits: bool, call: ast.Call,
-                names: tuple[Resolver, ModuleInfo]) -> tuple[Entry, Arguments] | None:
-        entry = self.entry(definition, awaits)
+    def _edge_target(self, definition: Definition, awaits: bool, call: ast.Call,
+                     names: Resolution) -> tuple[CallTarget, Arguments] | None:
+        entry = self.call_target(definition, awaits)
         if entry is None:
             return None
         return entry, Arguments.of(call, entry.signature, passes_receiver(entry, call), names)
@@ -524,7 +494,7 @@ class CallGraph:
                 or function.args.kwarg or not isinstance(function, ast.FunctionDef):
             return False
         return any(found in MEMOIZERS
-                   for found in _decorator_names(self.resolver, module, function))
+                   for found in decorator_qualnames(self.resolver, module, function))
 
     def may_run_project_code(self, module: ModuleInfo, func: ast.expr) -> bool:
         """Is the name written (or imported as) that of some ``def``/``class`` of the
@@ -541,143 +511,26 @@ class CallGraph:
         return not library_call(self.resolver, module, func)
 
 
-def _calls(module: ModuleInfo, body: FunctionNode) -> list[ast.Call]:
-    """The calls of the function's own body in source order."""
-    return _own_body(module, body)[1]
-
-
-def _own_body(module: ModuleInfo,
-              body: FunctionNode) -> tuple[list[ast.AST], list[ast.Call], bool]:
-    """The nodes of the function's own body (``own_nodes`` order), its calls in source
-    order and whether it yields: one walk per function serves its facts, its entry and
-    its branches (each function a chain reaches needs all three)."""
-    key = ("own-body", id(body))
-    if key not in module.cache:
-        nodes = list(own_nodes(body))
-        calls = [node for node in nodes if isinstance(node, ast.Call)]
-        calls.sort(key=lambda c: (c.lineno, c.col_offset))
-        yields = any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in nodes)
-        module.cache[key] = (nodes, calls, yields)
-    return module.cache[key]  # type: ignore[return-value]
-
-
-def _branching(module: ModuleInfo, body: FunctionNode) -> Branching:
-    key = ("branching", id(body))
-    if key not in module.cache:
-        module.cache[key] = Branching.of(body, _own_body(module, body)[0])
-    return module.cache[key]  # type: ignore[return-value]
-
-
-def _read_names(branching: Branching, calls: list[ast.Call]) -> tuple[str, ...]:
-    """Names the body's ``if`` tests read and names its calls pass as arguments: the
-    only names whose constants decide a branch here or reach a callee."""
-    names = {node.id for branch in branching.ifs for node in ast.walk(branch.test)
-             if isinstance(node, ast.Name)}
-    for call in calls:
-        for argument in (*call.args, *(keyword.value for keyword in call.keywords)):
-            source = argument_source(argument)
-            if source is not None:
-                names.add(base_name(source))
-    for name, value, _ in reversed(branching.derivable):  # ``x = kwargs.get(...)``
-        if name in names:
-            names.update(node.id for node in ast.walk(value) if isinstance(node, ast.Name))
-    return tuple(sorted(names))  # a few names: a tuple is a quarter of a frozenset's size
-
-
-def passes_receiver(entry: Entry, call: ast.Call) -> bool:
+def passes_receiver(entry: CallTarget, call: ast.Call) -> bool:
     """Does the callee's first parameter receive the instance or class, not an argument?"""
     if entry.receiver == "attribute":
         return isinstance(call.func, ast.Attribute)
     return entry.receiver == "always"
 
 
-def _receiver(module: ModuleInfo, body: FunctionNode) -> str:
-    """``__init__`` always takes the instance; a method called through an attribute does
-    unless a ``staticmethod``; a function never."""
-    if body.name == "__init__":
-        return "always"
-    if not isinstance(module.parents.get(body), ast.ClassDef):
-        return "never"
-    static = any(isinstance(d, ast.Name) and d.id == "staticmethod"
-                 for d in body.decorator_list)
-    return "never" if static else "attribute"
-
-
-def _chain_to(step: _Step, leaf: _Leaf) -> Chain:
+def _chain_to(step: _ChainStep, leaf: _LeafCall) -> Chain:
     names = [leaf.name]
-    current: _Step | None = step
+    current: _ChainStep | None = step
     while current is not None:
         names.append(current.function.name)
         current = current.previous
     return Chain(tuple(reversed(names)), leaf.label, leaf.path, leaf.module_name, leaf.line)
 
 
-def _function_name(module: ModuleInfo, body: FunctionNode) -> str:
-    """``helper``, ``Client.fetch``; a constructor is named after its class."""
-    owner = module.parents.get(body)
-    if isinstance(owner, ast.ClassDef):
-        return owner.name if body.name == "__init__" else f"{owner.name}.{body.name}"
-    return body.name
-
-
-def _leaf_name(call: ast.Call) -> str:
-    from .context import display_name
-
-    return display_name(call.func)
-
-
-def is_generator(module: ModuleInfo, function: ast.FunctionDef) -> bool:
-    """Does the function's own body yield?"""
-    return _own_body(module, function)[2]
-
-
-def _decorator_names(resolver: Resolver, module: ModuleInfo,
-                     function: ast.FunctionDef) -> Iterator[str | None]:
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        yield resolver.qualname(module, target)
-
-
-def _decorated_with(resolver: Resolver, module: ModuleInfo, function: ast.FunctionDef,
-                    name: str) -> bool:
-    return any(found == name for found in _decorator_names(resolver, module, function))
-
-
-def _converted(resolver: Resolver, module: ModuleInfo, function: ast.FunctionDef) -> bool:
-    """Wrapped so that calling it no longer runs the body on the caller's thread."""
-    if not function.decorator_list:
-        return False
-    return any(found in CONVERTING_DECORATORS
-               for found in _decorator_names(resolver, module, function))
-
-
-def _iterated_on_the_spot(module: ModuleInfo, call: ast.Call) -> bool:
-    """``for x in gen()``, ``[... for x in gen()]``, ``list(gen())``, ``yield from gen()``."""
-    parent = module.parents.get(call)
-    if isinstance(parent, (ast.For, ast.comprehension)):
-        return parent.iter is call
-    if isinstance(parent, ast.YieldFrom):
-        return True
-    if isinstance(parent, ast.Call) and call in parent.args:
-        func = parent.func
-        if isinstance(func, ast.Name) and func.id in LAZY_WRAPPERS:
-            return _iterated_on_the_spot(module, parent)
-        if isinstance(func, ast.Name) and func.id in CONSUMERS:
-            return True
-        return isinstance(func, ast.Attribute) and func.attr == "join"
-    return False
-
-
-_GRAPHS: dict[int, CallGraph] = {}
-
-
-def forget_call_graphs() -> None:
-    """A new run: the graphs' facts describe files that may have changed since."""
-    _GRAPHS.clear()
-
-
 def call_graph(resolver: Resolver) -> CallGraph:
     """One call graph per resolver (per project) per run."""
-    if id(resolver) not in _GRAPHS:
-        _GRAPHS[id(resolver)] = CallGraph(resolver)
-    return _GRAPHS[id(resolver)]
+    graphs = resolver.project.run.call_graphs
+    graph = graphs.get(resolver)
+    if graph is None:
+        graph = graphs[resolver] = CallGraph(resolver)
+    return graph
