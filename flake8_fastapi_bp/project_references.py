@@ -14,6 +14,7 @@ from typing import Iterator
 
 from .apis.heavy import CALLED_INSTANCE_ROOTS
 from .apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
+from .apis.parameters import PATH_PARAMETER
 from .phases import timed
 from .resolve.module import (IMPORT_WORD, ModuleInfo, defined_in_text, imported_roots_in,
                              matches_at_line_starts)
@@ -94,6 +95,54 @@ class ProjectReferences:
         return tuple(path for path in self.role_file_calls.get(name, ())
                      if not imported.isdisjoint(self.role_file_imports[path]))
 
+    # FBP305/FBP306, read on first use: the files that write a call of a name used as a
+    # dependency, the ``{name}``s of the project's route paths and prefixes, and the
+    # files that may pass ``dependencies=`` to an app, a router or ``include_router``.
+    dependency_calls: dict[str, tuple[Path, ...]] | None = None
+    path_names: frozenset[str] | None = None
+    shared_dependency_files: tuple[Path, ...] | None = None
+
+    def files_calling_dependency(self, project: Project, name: str) -> tuple[Path, ...]:
+        """The files that write ``name(`` (or ``.name(``), for a name some file writes
+        inside ``Depends(...)``/``Security(...)``."""
+        if self.dependency_calls is None:
+            self._scan_for_parameters(project)
+        return (self.dependency_calls or {}).get(name, ())
+
+    def route_path_names(self, project: Project) -> frozenset[str]:
+        """Every ``{name}`` written in a path-like string literal (``"/items/{item_id}"``,
+        f-strings left out) anywhere in the project."""
+        if self.path_names is None:
+            self._scan_for_parameters(project)
+        return self.path_names or frozenset()
+
+    def files_sharing_dependencies(self, project: Project) -> tuple[Path, ...]:
+        if self.shared_dependency_files is None:
+            self._scan_for_parameters(project)
+        return self.shared_dependency_files or ()
+
+    def _scan_for_parameters(self, project: Project) -> None:
+        # Two passes (texts are not kept): the classes named by ``Depends()`` first.
+        dependencies = set(self.by_kind["dependency"].keys())
+        for _, text in project.texts():
+            if "Depends()" in text or "Security()" in text:
+                dependencies.update(_IMPLICIT_DEPENDENCY.findall(text))
+        calls: dict[str, list[Path]] = {}
+        names: set[str] = set()
+        shared: list[Path] = []
+        for path, text in project.texts():
+            for name in dependencies & set(_CALLED_NAME.findall(text)):
+                calls.setdefault(name, []).append(path)
+            if "{" in text:
+                names.update(name for found in _PATH_LITERAL.finditer(text)
+                             if not text[found.start() - 1:found.start()].isalnum()
+                             for name in PATH_PARAMETER.findall(found.group(2)))
+            if "dependencies" in text and _SHARED_DEPENDENCIES.search(text):
+                shared.append(path)
+        self.dependency_calls = {name: tuple(paths) for name, paths in calls.items()}
+        self.path_names = frozenset(names)
+        self.shared_dependency_files = tuple(shared)
+
     # Other uses (not runs, not imports) of the names of async functions that some file
     # runs with ``asyncio.run``...: filled on the first question (``uses_besides_runs``).
     other_uses: dict[str, list[_Reference]] | None = None
@@ -138,6 +187,12 @@ _SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
 # ``name(`` after a word boundary (the look-behind fails fast inside a word).
 _CALLED_NAME = re.compile(r"(?<!\w)(\w+)[ \t]*\(")
 _WEB_FRAMEWORKS = ("fastapi", "starlette")
+# A string literal that starts with ``/`` and the ``{name}``/``{name:converter}`` parts of
+# it; one with a letter right before its quote (an f-string, a rare ``r"/..."``) is skipped.
+_PATH_LITERAL = re.compile(r"([\"'])(/[^\"'\n]*\{[^\"'\n]*)\1")
+# ``Annotated[Checker, Depends()]``, ``checker: Checker = Depends()``: the class named.
+_IMPLICIT_DEPENDENCY = re.compile(r"(\w+)\s*[,=]\s*(?:Depends|Security)\(\s*\)")
+_SHARED_DEPENDENCIES = re.compile(r"dependencies(?<!\wdependencies)\s*=")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
 
