@@ -146,6 +146,10 @@ def consumed_names(resolver: Resolver, signature: Signature,
     seen = set() if seen is None else seen
     found: set[str] = set()
     for parameter in signature.parameters:
+        if parameter.framework_type in PATH_READERS \
+                and may_read_path_params(signature.module, signature.function,
+                                         parameter.arg.arg):
+            return None
         names = _parameter_names(resolver, parameter, seen, depth)
         if names is None:
             return None
@@ -153,10 +157,25 @@ def consumed_names(resolver: Resolver, signature: Signature,
     return found
 
 
+def may_read_path_params(module: ModuleInfo, function: FunctionNode, name: str) -> bool:
+    """Can the function read path parameters through its ``name`` parameter (a
+    ``Request``/``WebSocket``)? Not when every use is an attribute other than
+    ``path_params``/``scope`` (``websocket.accept()``, ``request.headers``); any other use
+    (passed on, subscripted, stored) may."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name \
+                and not isinstance(node.ctx, ast.Store):
+            parent = module.parents.get(node)
+            if not isinstance(parent, ast.Attribute) \
+                    or parent.attr in ("path_params", "scope"):
+                return True
+    return False
+
+
 def _parameter_names(resolver: Resolver, parameter: Parameter, seen: set[Definition],
                      depth: int) -> set[str] | None:
     if parameter.kind == "framework":
-        return None if parameter.framework_type in PATH_READERS else set()
+        return set()
     if parameter.kind == "injected":
         return provider_names(resolver, parameter.provider, seen, depth + 1)
     return None if parameter.names is None else set(parameter.names)

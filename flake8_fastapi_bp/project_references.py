@@ -122,7 +122,8 @@ class ProjectReferences:
         return self.shared_dependency_files or ()
 
     def _scan_for_parameters(self, project: Project) -> None:
-        # Two passes (texts are not kept): the classes named by ``Depends()`` first.
+        # Two passes (texts are not kept): the classes named by ``Depends()`` first. Files
+        # of a project nested below this one (its own setup.cfg ...) are not this one's.
         dependencies = set(self.by_kind["dependency"].keys())
         for _, text in project.texts():
             if "Depends()" in text or "Security()" in text:
@@ -131,6 +132,8 @@ class ProjectReferences:
         names: set[str] = set()
         shared: list[Path] = []
         for path, text in project.texts():
+            if not project.holds(path):
+                continue
             for name in dependencies & set(_CALLED_NAME.findall(text)):
                 calls.setdefault(name, []).append(path)
             if "{" in text:

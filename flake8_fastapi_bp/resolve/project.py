@@ -380,6 +380,11 @@ class Project:
                 return dotted
         return "", False
 
+    def holds(self, path: Path) -> bool:
+        """Is ``path`` this project's own file, not one of a project nested below its
+        scan root (a directory with a project file of its own)?"""
+        return _marker_root(path.parent) in (self.scan_root, None)
+
     def texts(self) -> Iterator[tuple[Path, str]]:
         """Every project source file's text, one at a time, for cheap cross-module scans
         (callers keep what they extract, never the texts: a project may be large)."""

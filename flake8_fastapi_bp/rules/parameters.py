@@ -92,22 +92,20 @@ def _exposure(ctx: FileContext, definition: Definition, signature: Signature,
     if not plain:
         return None
     memoizer = _memoizer(ctx, signature)
-    if memoizer is not None and isinstance(definition.node, (ast.FunctionDef,
-                                                             ast.AsyncFunctionDef)):
-        return _named(plain), (f", and @{memoizer} keys its cache by "
-                               f"{_pronoun(plain)}: each new value fills an entry (or "
-                               f"evicts one)"), _pronoun(plain)
+    memoized = f"@{memoizer} keys its cache by {{it}}: each new value fills an entry (or " \
+        "evicts one)" if memoizer is not None else None
     found = _direct_call(ctx, definition, signature, {p.arg.arg for p in plain})
-    if found is None:
+    if found is not None:
+        passed, place = found
+        exposed = [p for p in plain if p.arg.arg in passed]
+        reason = f", though {place} passes {{it}} in a direct call" + (
+            f", and {memoized}" if memoized else "")
+    elif memoized is not None:
+        exposed, reason = plain, f", and {memoized}"
+    else:
         return None
-    passed, place = found
-    exposed = [p for p in plain if p.arg.arg in passed]
-    return _named(exposed), f", though {place} passes {_pronoun(exposed)} in a direct call", \
-        _pronoun(exposed)
-
-
-def _pronoun(parameters: list[Parameter]) -> str:
-    return "it" if len(parameters) == 1 else "them"
+    it = "it" if len(exposed) == 1 else "them"
+    return _named(exposed), reason.format(it=it), it
 
 
 def _named(parameters: list[Parameter]) -> str:
