@@ -486,3 +486,93 @@ def test_stdin_honours_per_file_ignores_by_display_name(editor_project: Path) ->
                      "--stdin-display-name", "app/routes.py", "-"], editor_project,
                     stdin=buffer)
     assert "FBP103" not in codes(result)
+
+
+# ----- FBP305 / FBP306 across modules ------------------------------------------------------
+PARAMETERS_PROJECT = {
+    "app/__init__.py": "",
+    "app/config.py": """
+        from functools import lru_cache
+
+
+        @lru_cache(maxsize=1)
+        def get_config(config_path_override: str = "", verbose: bool = False) -> dict:
+            return {"path": config_path_override, "verbose": verbose}
+
+
+        async def valid_item(item_id: int) -> int:
+            return item_id
+    """,
+    "app/cli.py": """
+        import sys
+
+        from app.config import get_config
+
+
+        def main() -> None:
+            print(get_config(sys.argv[1], verbose=True))
+    """,
+    "app/deps.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+        from app.config import valid_item
+
+        ItemDep = Annotated[int, Depends(valid_item)]
+    """,
+    "app/routes.py": """
+        from fastapi import APIRouter, Depends
+
+        from app.config import get_config
+        from app.deps import ItemDep
+
+        router = APIRouter(prefix="/shops/{shop_id}")
+
+
+        @router.post("/login")
+        async def login(shop_id: int, config: dict = Depends(get_config)):
+            return config
+
+
+        @router.get("/items/{item_id}")
+        async def item(shop_id: int, found: ItemDep):
+            return found
+
+
+        @router.get("/orders/{order_id}")
+        async def order(number: int, shop_id: int):
+            return number
+    """,
+}
+
+
+@pytest.fixture
+def parameters_project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "proj", PARAMETERS_PROJECT)
+
+
+def test_parameter_rules_follow_the_project(parameters_project: Path) -> None:
+    """FBP305 names the CLI's direct call in another module; FBP306 sees the path
+    parameter consumed by a dependency behind an alias of another module."""
+    result = flake8(["--select", "FBP305,FBP306", "app"], parameters_project)
+    assert codes_by_line(result.stdout) == [("app/routes.py", 10, "FBP305"),
+                                            ("app/routes.py", 19, "FBP306")]
+    assert "though app/cli.py:7 passes them in a direct call" in result.stdout
+    assert "(app/config.py:5)" in result.stdout
+    assert "path parameter `{order_id}` of '/orders/{order_id}'" in result.stdout
+    from_stdin = flake8(["--select", "FBP305,FBP306", "--stdin-display-name",
+                         "app/routes.py", "-"], parameters_project,
+                        stdin=(parameters_project / "app/routes.py").read_text("utf-8"))
+    assert from_stdin.stdout == result.stdout
+
+
+def test_parameter_rules_obey_noqa_and_ignore(parameters_project: Path) -> None:
+    routes = parameters_project / "app/routes.py"
+    text = routes.read_text(encoding="utf-8")
+    routes.write_text(text.replace('@router.get("/orders/{order_id}")',
+                                   '@router.get("/orders/{order_id}")  # noqa: FBP306'),
+                      encoding="utf-8")
+    assert codes(flake8(["--select", "FBP", "app"], parameters_project)) == ["FBP305"]
+    assert codes(flake8(["--select", "FBP", "--extend-ignore", "FBP305", "app"],
+                        parameters_project)) == []
