@@ -17,6 +17,8 @@ from .resolve.module import FUNCTION_TYPES, FunctionNode, ModuleInfo
 from .resolve.names import ANNOTATED, DEPENDS, OPTIONAL, UNION, Definition, Resolver, Value
 
 MAX_DEPENDENCY_DEPTH = 12
+# How many project helpers deep a ``Request`` passed on is followed.
+MAX_HELPER_DEPTH = 4
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def consumed_names(resolver: Resolver, signature: Signature,
     found: set[str] = set()
     for parameter in signature.parameters:
         if parameter.framework_type in PATH_READERS \
-                and may_read_path_params(signature.module, signature.function,
+                and may_read_path_params(resolver, signature.module, signature.function,
                                          parameter.arg.arg):
             return None
         names = _parameter_names(resolver, parameter, seen, depth)
@@ -157,19 +159,53 @@ def consumed_names(resolver: Resolver, signature: Signature,
     return found
 
 
-def may_read_path_params(module: ModuleInfo, function: FunctionNode, name: str) -> bool:
+def may_read_path_params(resolver: Resolver, module: ModuleInfo, function: FunctionNode,
+                         name: str, depth: int = 0) -> bool:
     """Can the function read path parameters through its ``name`` parameter (a
     ``Request``/``WebSocket``)? Not when every use is an attribute other than
-    ``path_params``/``scope`` (``websocket.accept()``, ``request.headers``); any other use
-    (passed on, subscripted, stored) may."""
+    ``path_params``/``scope`` (``websocket.accept()``, ``request.headers``) or an argument
+    of a project function that uses it the same way (followed a few calls deep); any
+    other use (a library call, subscripted, stored) may."""
+    if depth > MAX_HELPER_DEPTH:
+        return True
     for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name \
-                and not isinstance(node.ctx, ast.Store):
-            parent = module.parents.get(node)
-            if not isinstance(parent, ast.Attribute) \
-                    or parent.attr in ("path_params", "scope"):
+        if not (isinstance(node, ast.Name) and node.id == name
+                and not isinstance(node.ctx, ast.Store)):
+            continue
+        parent = module.parents.get(node)
+        if isinstance(parent, ast.keyword):
+            parent = module.parents.get(parent)
+        if isinstance(parent, ast.Attribute):
+            if parent.attr in ("path_params", "scope"):
                 return True
+        elif not (isinstance(parent, ast.Call) and parent.func is not node
+                  and _helper_leaves_path_params(resolver, module, parent, node, depth)):
+            return True
     return False
+
+
+def _helper_leaves_path_params(resolver: Resolver, module: ModuleInfo, call: ast.Call,
+                               argument: ast.Name, depth: int) -> bool:
+    """``helper(db, request)``: a project function that reads no path parameter through
+    the parameter the request is passed to."""
+    definition = resolver.definition(module, call)
+    if definition is None or not isinstance(definition.node, FUNCTION_TYPES):
+        return False
+    helper = definition.node
+    positional = helper.args.posonlyargs + helper.args.args
+    if positional and isinstance(call.func, ast.Attribute) \
+            and _bound_method(definition.module, helper):
+        positional = positional[1:]
+    target = next((k.arg for k in call.keywords if k.value is argument), None)
+    if target is None and argument in call.args:
+        index = call.args.index(argument)
+        if any(isinstance(a, ast.Starred) for a in call.args[:index + 1]) \
+                or index >= len(positional):
+            return False
+        target = positional[index].arg
+    if target is None:
+        return False
+    return not may_read_path_params(resolver, definition.module, helper, target, depth + 1)
 
 
 def _parameter_names(resolver: Resolver, parameter: Parameter, seen: set[Definition],

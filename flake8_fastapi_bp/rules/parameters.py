@@ -247,4 +247,3 @@ def _shared_by(ctx: FileContext, module: ModuleInfo, call: ast.Call) -> set[str]
             and ctx.resolver.callee(module, call) not in ROUTE_OWNERS:
         return set()
     return listed_dependency_names(ctx.resolver, module, listed)
-
