@@ -100,10 +100,16 @@ def _own_method(classdef: ast.ClassDef, name: str) -> FunctionNode | None:
 def _parameter(resolver: Resolver, module: ModuleInfo, arg: ast.arg,
                default: ast.expr | None) -> Parameter:
     markers = [(module, default)] if isinstance(default, ast.Call) else []
-    # The last FastAPI marker of ``Annotated[...]`` counts (FastAPI's own rule).
-    markers += [(owner, meta) for owner, meta in
-                reversed(resolver.annotated_metadata(module, arg.annotation))
-                if isinstance(meta, ast.Call)]
+    # The last FastAPI marker of ``Annotated[...]`` counts (FastAPI's own rule); a name
+    # stands for the marker it is bound to (``Identifier = Annotated[int, item_path]``).
+    for owner, meta in reversed(resolver.annotated_metadata(module, arg.annotation)):
+        if isinstance(meta, (ast.Name, ast.Attribute)):
+            bound = resolver.bound_expression(owner, meta)
+            if bound is None:
+                return Parameter(arg, "plain", default, names=None)  # unknown metadata
+            owner, meta = bound
+        if isinstance(meta, ast.Call):
+            markers.append((owner, meta))
     for owner, call in markers:
         callee = resolver.callee(owner, call)
         if callee in DEPENDS:
