@@ -113,7 +113,12 @@ BLOCKING_CALLS: dict[str, Blocking] = {
     "io.open": FILE,
     "codecs.open": FILE,
     **_methods("pathlib.Path", "read_text read_bytes write_text write_bytes open", FILE),
-    **_methods("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree", FILE),
+    **_methods("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree make_archive "
+                         "unpack_archive", FILE),
+    # Archives: (de)compression and the files read or written, for as long as the archive
+    # takes; an in-memory archive (``BytesIO``) is the same wait, spent compressing.
+    **_methods("zipfile.ZipFile", "extractall extract write writestr read testzip", FILE),
+    **_methods("tarfile.TarFile", "extractall extract add addfile getmembers getnames", FILE),
     # ``seek`` moves an offset and is left out, like the metadata calls (``os.path.exists``).
     **_methods("tempfile.SpooledTemporaryFile", "read readline readlines write writelines",
                UPLOAD),
