@@ -268,6 +268,50 @@ def test_blocking_calls_option_uses_canonical_names(tmp_path: Path) -> None:
     assert codes(flake8(args, tmp_path)) == ["FBP103"]
 
 
+@pytest.mark.parametrize("declared", [
+    "sqlalchemy.engine.reflection.Inspector.get_multi_columns",
+    "sqlalchemy.Inspector.get_multi_columns",
+])
+def test_blocking_calls_option_matches_a_declared_method_however_imported(
+        tmp_path: Path, declared: str) -> None:
+    """A method declared on a class matches however the class is reached: imported from
+    its package or its defining module, or returned by ``inspect(engine)``."""
+    write_project(tmp_path, {"app.py": """
+        from sqlalchemy import Inspector, create_engine, inspect
+        from sqlalchemy.engine import reflection
+
+        engine = create_engine("sqlite://")
+
+
+        async def handler(ours: Inspector, theirs: reflection.Inspector):
+            ours.get_multi_columns()
+            theirs.get_multi_columns()
+            inspect(engine).get_multi_columns()
+            ours.get_multi_indexes()
+    """})
+    args = ["--select", "FBP", f"--fbp-blocking-calls={declared}=FBP106", "app.py"]
+    assert [(line, code) for _, line, code in codes_by_line(flake8(args, tmp_path).stdout)] \
+        == [(8, "FBP106"), (9, "FBP106"), (10, "FBP106"), (11, "FBP103")]
+
+
+def test_blocking_calls_option_matches_a_class_reexported_by_its_package(
+        tmp_path: Path) -> None:
+    """``mylib.Client.query`` declared; the code imports ``mylib.client.Client``."""
+    write_project(tmp_path, {"app.py": """
+        from mylib.client import Client
+        from otherlib.client import Client as Other
+
+
+        async def handler(client: Client, other: Other):
+            client.query()
+            other.query()
+            client.close()
+    """})
+    args = ["--select", "FBP", "--fbp-blocking-calls=mylib.Client.query=FBP103", "app.py"]
+    assert [(line, code) for _, line, code in codes_by_line(flake8(args, tmp_path).stdout)] \
+        == [(6, "FBP103")]
+
+
 LOG_OUTSIDE_THE_REQUEST_PATH = """
     import logging
 

@@ -67,6 +67,9 @@ ALIASES: dict[str, str] = {
     "sqlalchemy.Engine": "sqlalchemy.engine.Engine",
     "sqlalchemy.Connection": "sqlalchemy.engine.Connection",
     "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.inspection.inspect": "sqlalchemy.inspect",
+    "sqlalchemy.Inspector": "sqlalchemy.engine.reflection.Inspector",
+    "sqlalchemy.engine.Inspector": "sqlalchemy.engine.reflection.Inspector",
     "sqlalchemy.ext.asyncio.session.async_sessionmaker":
         "sqlalchemy.ext.asyncio.async_sessionmaker",
     "sqlalchemy.ext.asyncio.engine.create_async_engine":
@@ -308,6 +311,14 @@ RETURNS: dict[str, str] = {
     "threading.Semaphore": "threading.Semaphore",
     "threading.BoundedSemaphore": "threading.Semaphore",
     "threading.Condition": "threading.Condition",
+}
+
+# What a call returns when its first argument is an instance of one of the given types,
+# keyed by the callee; any other argument (or one of unknown type) gives unknown.
+# ``inspect(engine)`` reflects the database; ``inspect(user)`` is an ORM state, no I/O.
+RETURNS_BY_ARGUMENT: dict[str, tuple[frozenset[str], str]] = {
+    "sqlalchemy.inspect": (frozenset({"sqlalchemy.engine.Engine", "sqlalchemy.engine.Connection"}),
+                           "sqlalchemy.engine.reflection.Inspector"),
 }
 
 # A value of the key type yields a value of the mapped type on *any* attribute or
