@@ -312,6 +312,42 @@ def test_blocking_calls_option_matches_a_class_reexported_by_its_package(
         == [(6, "FBP103")]
 
 
+MAIL_BY_OPTION = """
+    from fastapi import FastAPI
+    from mylib.mailer import Mailer
+
+    app = FastAPI(openapi_url=None)
+
+
+    @app.post("/signup")
+    def signup(mailer: Mailer, email: str):
+        mailer.deliver(email)
+        mailer.render(email)
+"""
+
+
+def test_mail_senders_option_declares_senders(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": MAIL_BY_OPTION})
+    assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == []
+    result = flake8(["--select", "FBP", "--fbp-mail-senders", "mylib.Mailer.deliver",
+                     "app.py"], tmp_path)
+    assert [(line, code) for _, line, code in codes_by_line(result.stdout)] == [(9, "FBP204")]
+    assert "mailer.deliver() sends email inline in endpoint signup()" in result.stdout
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_mail_senders_option_from_config_file(tmp_path: Path, config: str) -> None:
+    write_project(tmp_path, {"app.py": MAIL_BY_OPTION, config: """
+        [flake8]
+        select = FBP
+        fbp-mail-senders =
+            otherlib.send,
+            mylib.mailer.Mailer.deliver
+    """})
+    assert [(line, code) for _, line, code in codes_by_line(flake8(["app.py"], tmp_path).stdout)
+            ] == [(9, "FBP204")]
+
+
 LOG_OUTSIDE_THE_REQUEST_PATH = """
     import logging
 
@@ -382,6 +418,8 @@ def assert_one_line_error(result, option: str) -> None:
     ("--fbp-blocking-calls", "mylib.fetch=FBP102 extra"),
     ("--fbp-base-model", "1bad.Base"),
     ("--fbp-log-scope", "everywhere"),
+    ("--fbp-mail-senders", "mylib.send mail"),
+    ("--fbp-mail-senders", "mylib.send=FBP204"),
 ])
 def test_bad_option_value_is_one_line_error(project: Path, option: str, value: str) -> None:
     assert_one_line_error(flake8([f"{option}={value}", "app"], project), option)
@@ -390,7 +428,8 @@ def test_bad_option_value_is_one_line_error(project: Path, option: str, value: s
 def test_good_option_values_are_accepted(project: Path) -> None:
     result = flake8(["--select", "FBP", "--fbp-call-depth=2", "--fbp-secret-names=^pin$",
                      "--fbp-heavy-calls=numpy.linalg.inv", "--fbp-base-model=app.models.Base",
-                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106", "app"], project)
+                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106",
+                     "--fbp-mail-senders=mylib.send,mylib.Mailer.deliver", "app"], project)
     assert result.returncode == 1 and codes(result) == ["FBP101"], result.stderr
 
 

@@ -146,6 +146,11 @@ BLOCKING_CALLS: dict[str, Blocking] = {
                SOCKET),
     "smtplib.SMTP": MAIL,
     **_methods("smtplib.SMTP", "sendmail send_message login starttls connect ehlo quit", MAIL),
+    "emails.Message.send": MAIL,
+    "yagmail.SMTP.send": MAIL,
+    **_methods("redmail.EmailSender", "send send_message", MAIL),
+    "redmail.gmail.send": MAIL,
+    "redmail.outlook.send": MAIL,
     "ftplib.FTP": FTP,
     **_methods("ftplib.FTP", "login retrbinary retrlines storbinary storlines cwd nlst "
                              "connect quit", FTP),

@@ -144,6 +144,14 @@ ALIASES: dict[str, str] = {
     "aiosmtplib.smtp.SMTP": "aiosmtplib.SMTP",
     "fastapi_mail.fastmail.FastMail": "fastapi_mail.FastMail",
     "sendgrid.sendgrid.SendGridAPIClient": "sendgrid.SendGridAPIClient",
+    "emails.message.Message": "emails.Message",
+    "emails.message.html": "emails.html",
+    "yagmail.sender.SMTP": "yagmail.SMTP",
+    "yagmail.SMTP_SSL": "yagmail.SMTP",
+    "redmail.email.sender.EmailSender": "redmail.EmailSender",
+    "redmail.email.EmailSender": "redmail.EmailSender",
+    "redmail.email.gmail": "redmail.gmail",
+    "redmail.email.outlook": "redmail.outlook",
     "pydantic.main.BaseModel": "pydantic.BaseModel",
 }
 
@@ -255,6 +263,7 @@ RETURNS: dict[str, str] = {
         "AutoModelForQuestionAnswering", "AutoModelForImageClassification")},
     "torch.jit.load": "torch.jit.ScriptModule",
     "pwdlib.PasswordHash.recommended": "pwdlib.PasswordHash",
+    "emails.html": "emails.Message",
     "re.compile": "re.Pattern",
     "socket.socket": "socket.socket",  # a lower-case class: not typed by its name
     "socket.create_connection": "socket.socket",
@@ -304,6 +313,7 @@ RETURNS: dict[str, str] = {
     "http.client.HTTPConnection": "http.client.HTTPConnection",
     "ftplib.FTP": "ftplib.FTP",
     "smtplib.SMTP": "smtplib.SMTP",
+    "yagmail.SMTP": "yagmail.SMTP",
     "queue.Queue": "queue.Queue",
     "threading.Lock": "threading.Lock",
     "threading.RLock": "threading.Lock",
