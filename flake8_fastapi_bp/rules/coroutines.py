@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
 from ..context import FileContext, Report, display_name
-from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS
+from ..fastapi_model import ROUTE_METHODS, is_route_owner_instance
 from ..project_references import project_references
 from ..resolve.names import Definition, Resolver, own_nodes
 from ..call_names import written_names
@@ -184,6 +184,8 @@ def keeps_coroutine(resolver: Resolver, definition: Definition, decorator: ast.e
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
     if resolver.qualname(module, target) in TRANSPARENT_DECORATORS:
         return True
-    return (isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute)
-            and target.attr in REGISTRATIONS
-            and resolver.type_of(module, target.value) in ROUTE_OWNERS)
+    if not (isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute)
+            and target.attr in REGISTRATIONS):
+        return False
+    owner = resolver.value(module, target.value)
+    return owner is not None and owner.instance and is_route_owner_instance(resolver, owner)
