@@ -33,8 +33,9 @@ ROUTE_METHODS = {"get", "post", "put", "patch", "delete", "api_route", "websocke
                  "options", "trace"}
 SKIPPED_PARTS = {"tests", "test", "docs", "docs_src", "examples", "example", "tutorial"}
 ROOT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".flake8")
-DEFAULT_PROJECTS = ("fastapi-users", "argilla-server", "dstack", "apache-airflow-core",
-                    "prefect", "mlflow")
+# Projects with tens of ``async def`` endpoints (airflow's API is almost all ``def``).
+DEFAULT_PROJECTS = ("fastapi-users", "argilla-server", "dstack", "prefect", "mlflow",
+                    "open-webui")
 PREFIX = "_fbp_injected"  # every name the harness adds starts with it: no clash
 REPORT = re.compile(r"^(?P<path>.+?):(?P<line>\d+):\d+: (?P<code>FBP\d{3}) ")
 
