@@ -337,7 +337,7 @@ class MailSenders:
         self.declared = declared
         self.names = MAIL_METHOD_NAMES | {name.rpartition(".")[2] for name in declared}
         # The call-graph cache is per kind: one kind per list of declared senders.
-        self.kind = "mail:" + ",".join(sorted(declared))
+        self.kind = "mail:" + ",".join(sorted(declared)) if declared else "mail"
 
     def __contains__(self, callee: str | None) -> bool:
         return callee in MAIL_SENDS or bool(self.declared) and is_declared(callee,
