@@ -172,12 +172,7 @@ class FastAPIModel:
         """Is ``expr`` a FastAPI/Starlette app or router (resolved, else by convention)?"""
         value = self.resolver.value(self.module, expr)
         if value is not None and value.instance:
-            if value.name in ROUTE_OWNERS:
-                return True
-            # ``class VersionedRouter(APIRouter)``: a project subclass of a route owner.
-            definition = value.definition
-            return definition is not None and definition.is_class \
-                and self.resolver.library_base(definition) in ROUTE_OWNERS
+            return is_route_owner_instance(self.resolver, value)
         return self._imports_web_framework and not self._resolved_elsewhere(expr)
 
     # ----- construction ---------------------------------------------------------------
@@ -379,3 +374,13 @@ def awaits_nothing(function: FunctionNode) -> bool:
     """No ``await``/``async for``/``async with`` in the function's own body."""
     return not any(isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith))
                    for node in own_nodes(function))
+
+
+def is_route_owner_instance(resolver: Resolver, value: Value) -> bool:
+    """An app or router: ``FastAPI``/``APIRouter``..., or an instance of a project subclass
+    of one (``class VersionedRouter(APIRouter)``)."""
+    if value.name in ROUTE_OWNERS:
+        return True
+    definition = value.definition
+    return definition is not None and definition.is_class \
+        and resolver.library_base(definition) in ROUTE_OWNERS

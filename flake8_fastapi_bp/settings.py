@@ -26,6 +26,7 @@ class OptionError(ValueError):
 class Settings:
     call_depth: int = 3
     heavy_calls: frozenset[str] = frozenset()
+    mail_senders: frozenset[str] = frozenset()
     blocking_calls: tuple[tuple[str, str], ...] = ()
     secret_names: re.Pattern[str] | None = None
     base_models: frozenset[str] = frozenset()
@@ -55,6 +56,10 @@ def add_options(manager: Any) -> None:
     manager.add_option(
         "--fbp-blocking-calls", default="", parse_from_config=True,
         help="FBP101-FBP106: extra blocking calls as pkg.mod.func=FBP10x,...")
+    manager.add_option(
+        "--fbp-mail-senders", default="", parse_from_config=True,
+        help="FBP204: extra calls that send email, dotted names: pkg.mod.send,"
+             "pkg.Mailer.send,...")
     manager.add_option(
         "--fbp-secret-names", default="", parse_from_config=True,
         help="FBP502: extra regular expression of secret-like names.")
@@ -136,6 +141,8 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
         call_depth=_call_depth(getattr(options, "fbp_call_depth", 3)),
         heavy_calls=frozenset(canonical(name) for name in _dotted_names(
             "--fbp-heavy-calls", getattr(options, "fbp_heavy_calls", ""))),
+        mail_senders=frozenset(canonical(name) for name in _dotted_names(
+            "--fbp-mail-senders", getattr(options, "fbp_mail_senders", ""))),
         blocking_calls=_blocking_calls(getattr(options, "fbp_blocking_calls", "")),
         secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
         base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),

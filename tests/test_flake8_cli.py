@@ -268,6 +268,86 @@ def test_blocking_calls_option_uses_canonical_names(tmp_path: Path) -> None:
     assert codes(flake8(args, tmp_path)) == ["FBP103"]
 
 
+@pytest.mark.parametrize("declared", [
+    "sqlalchemy.engine.reflection.Inspector.get_multi_columns",
+    "sqlalchemy.Inspector.get_multi_columns",
+])
+def test_blocking_calls_option_matches_a_declared_method_however_imported(
+        tmp_path: Path, declared: str) -> None:
+    """A method declared on a class matches however the class is reached: imported from
+    its package or its defining module, or returned by ``inspect(engine)``."""
+    write_project(tmp_path, {"app.py": """
+        from sqlalchemy import Inspector, create_engine, inspect
+        from sqlalchemy.engine import reflection
+
+        engine = create_engine("sqlite://")
+
+
+        async def handler(ours: Inspector, theirs: reflection.Inspector):
+            ours.get_multi_columns()
+            theirs.get_multi_columns()
+            inspect(engine).get_multi_columns()
+            ours.get_multi_indexes()
+    """})
+    args = ["--select", "FBP", f"--fbp-blocking-calls={declared}=FBP106", "app.py"]
+    assert [(line, code) for _, line, code in codes_by_line(flake8(args, tmp_path).stdout)] \
+        == [(8, "FBP106"), (9, "FBP106"), (10, "FBP106"), (11, "FBP103")]
+
+
+def test_blocking_calls_option_matches_a_class_reexported_by_its_package(
+        tmp_path: Path) -> None:
+    """``mylib.Client.query`` declared; the code imports ``mylib.client.Client``."""
+    write_project(tmp_path, {"app.py": """
+        from mylib.client import Client
+        from otherlib.client import Client as Other
+
+
+        async def handler(client: Client, other: Other):
+            client.query()
+            other.query()
+            client.close()
+    """})
+    args = ["--select", "FBP", "--fbp-blocking-calls=mylib.Client.query=FBP103", "app.py"]
+    assert [(line, code) for _, line, code in codes_by_line(flake8(args, tmp_path).stdout)] \
+        == [(6, "FBP103")]
+
+
+MAIL_BY_OPTION = """
+    from fastapi import FastAPI
+    from mylib.mailer import Mailer
+
+    app = FastAPI(openapi_url=None)
+
+
+    @app.post("/signup")
+    def signup(mailer: Mailer, email: str):
+        mailer.deliver(email)
+        mailer.render(email)
+"""
+
+
+def test_mail_senders_option_declares_senders(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": MAIL_BY_OPTION})
+    assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == []
+    result = flake8(["--select", "FBP", "--fbp-mail-senders", "mylib.Mailer.deliver",
+                     "app.py"], tmp_path)
+    assert [(line, code) for _, line, code in codes_by_line(result.stdout)] == [(9, "FBP204")]
+    assert "mailer.deliver() sends email inline in endpoint signup()" in result.stdout
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_mail_senders_option_from_config_file(tmp_path: Path, config: str) -> None:
+    write_project(tmp_path, {"app.py": MAIL_BY_OPTION, config: """
+        [flake8]
+        select = FBP
+        fbp-mail-senders =
+            otherlib.send,
+            mylib.mailer.Mailer.deliver
+    """})
+    assert [(line, code) for _, line, code in codes_by_line(flake8(["app.py"], tmp_path).stdout)
+            ] == [(9, "FBP204")]
+
+
 LOG_OUTSIDE_THE_REQUEST_PATH = """
     import logging
 
@@ -338,6 +418,8 @@ def assert_one_line_error(result, option: str) -> None:
     ("--fbp-blocking-calls", "mylib.fetch=FBP102 extra"),
     ("--fbp-base-model", "1bad.Base"),
     ("--fbp-log-scope", "everywhere"),
+    ("--fbp-mail-senders", "mylib.send mail"),
+    ("--fbp-mail-senders", "mylib.send=FBP204"),
 ])
 def test_bad_option_value_is_one_line_error(project: Path, option: str, value: str) -> None:
     assert_one_line_error(flake8([f"{option}={value}", "app"], project), option)
@@ -346,7 +428,8 @@ def test_bad_option_value_is_one_line_error(project: Path, option: str, value: s
 def test_good_option_values_are_accepted(project: Path) -> None:
     result = flake8(["--select", "FBP", "--fbp-call-depth=2", "--fbp-secret-names=^pin$",
                      "--fbp-heavy-calls=numpy.linalg.inv", "--fbp-base-model=app.models.Base",
-                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106", "app"], project)
+                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106",
+                     "--fbp-mail-senders=mylib.send,mylib.Mailer.deliver", "app"], project)
     assert result.returncode == 1 and codes(result) == ["FBP101"], result.stderr
 
 

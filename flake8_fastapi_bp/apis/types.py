@@ -67,6 +67,9 @@ ALIASES: dict[str, str] = {
     "sqlalchemy.Engine": "sqlalchemy.engine.Engine",
     "sqlalchemy.Connection": "sqlalchemy.engine.Connection",
     "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.inspection.inspect": "sqlalchemy.inspect",
+    "sqlalchemy.Inspector": "sqlalchemy.engine.reflection.Inspector",
+    "sqlalchemy.engine.Inspector": "sqlalchemy.engine.reflection.Inspector",
     "sqlalchemy.ext.asyncio.session.async_sessionmaker":
         "sqlalchemy.ext.asyncio.async_sessionmaker",
     "sqlalchemy.ext.asyncio.engine.create_async_engine":
@@ -111,6 +114,8 @@ ALIASES: dict[str, str] = {
     "importlib.resources.abc.Traversable": "pathlib.Path",
     "importlib.abc.Traversable": "pathlib.Path",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "zipfile.PyZipFile": "zipfile.ZipFile",
+    "tarfile.TarFile.open": "tarfile.open",
     "socket.SocketType": "socket.socket",
     "ssl.SSLSocket": "socket.socket",
     "logging.Logger": "logging.Logger",
@@ -139,6 +144,14 @@ ALIASES: dict[str, str] = {
     "aiosmtplib.smtp.SMTP": "aiosmtplib.SMTP",
     "fastapi_mail.fastmail.FastMail": "fastapi_mail.FastMail",
     "sendgrid.sendgrid.SendGridAPIClient": "sendgrid.SendGridAPIClient",
+    "emails.message.Message": "emails.Message",
+    "emails.message.html": "emails.html",
+    "yagmail.sender.SMTP": "yagmail.SMTP",
+    "yagmail.SMTP_SSL": "yagmail.SMTP",
+    "redmail.email.sender.EmailSender": "redmail.EmailSender",
+    "redmail.email.EmailSender": "redmail.EmailSender",
+    "redmail.email.gmail": "redmail.gmail",
+    "redmail.email.outlook": "redmail.outlook",
     "pydantic.main.BaseModel": "pydantic.BaseModel",
 }
 
@@ -250,6 +263,7 @@ RETURNS: dict[str, str] = {
         "AutoModelForQuestionAnswering", "AutoModelForImageClassification")},
     "torch.jit.load": "torch.jit.ScriptModule",
     "pwdlib.PasswordHash.recommended": "pwdlib.PasswordHash",
+    "emails.html": "emails.Message",
     "re.compile": "re.Pattern",
     "socket.socket": "socket.socket",  # a lower-case class: not typed by its name
     "socket.create_connection": "socket.socket",
@@ -283,6 +297,7 @@ RETURNS: dict[str, str] = {
     "structlog.wrap_logger": "structlog.BoundLogger",
     "structlog.stdlib.wrap_logger": "structlog.BoundLogger",
     "subprocess.Popen": "subprocess.Popen",
+    "tarfile.open": "tarfile.TarFile",
     "pathlib.Path": "pathlib.Path",
     "pathlib.Path.joinpath": "pathlib.Path",
     "pathlib.Path.__truediv__": "pathlib.Path",
@@ -298,6 +313,7 @@ RETURNS: dict[str, str] = {
     "http.client.HTTPConnection": "http.client.HTTPConnection",
     "ftplib.FTP": "ftplib.FTP",
     "smtplib.SMTP": "smtplib.SMTP",
+    "yagmail.SMTP": "yagmail.SMTP",
     "queue.Queue": "queue.Queue",
     "threading.Lock": "threading.Lock",
     "threading.RLock": "threading.Lock",
@@ -305,6 +321,14 @@ RETURNS: dict[str, str] = {
     "threading.Semaphore": "threading.Semaphore",
     "threading.BoundedSemaphore": "threading.Semaphore",
     "threading.Condition": "threading.Condition",
+}
+
+# What a call returns when its first argument is an instance of one of the given types,
+# keyed by the callee; any other argument (or one of unknown type) gives unknown.
+# ``inspect(engine)`` reflects the database; ``inspect(user)`` is an ORM state, no I/O.
+RETURNS_BY_ARGUMENT: dict[str, tuple[frozenset[str], str]] = {
+    "sqlalchemy.inspect": (frozenset({"sqlalchemy.engine.Engine", "sqlalchemy.engine.Connection"}),
+                           "sqlalchemy.engine.reflection.Inspector"),
 }
 
 # A value of the key type yields a value of the mapped type on *any* attribute or

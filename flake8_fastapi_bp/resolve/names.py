@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, canonical
+from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, RETURNS_BY_ARGUMENT, canonical
 from ..phases import timed
 from .infer import Inference
 from ..syntax import CHILD_FIELDS
@@ -654,12 +654,22 @@ class Resolver:
         name = f"{target.name}.__call__" if target.instance else target.name
         if name in RETURNS:
             return Value(RETURNS[name], True)
+        if name in RETURNS_BY_ARGUMENT:
+            return self._argument_return(module, call, *RETURNS_BY_ARGUMENT[name])
         if not target.instance and is_capword(name):
             return Value(name, True)
         if self.inference is not None and self.inference.wanted(name):
             inferred = self.inference.instance_type(module, call)
             return Value(canonical(inferred), True) if inferred else None
         return None
+
+    def _argument_return(self, module: ModuleInfo, call: ast.Call, accepted: frozenset[str],
+                         result: str) -> Value | None:
+        """``inspect(engine)``: the result type follows the first argument's type."""
+        given = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) \
+            else None
+        return Value(result, True) if given is not None \
+            and self.type_of(module, given) in accepted else None
 
     # ----- annotations ------------------------------------------------------------------
     def _annotation_type(self, module: ModuleInfo, annotation: ast.AST) -> str | None:
