@@ -66,21 +66,25 @@ class StateAttributes:
         writers = project_references(self.project).state_writers
         if next(self._writes_to(namespace, ANY_NAME, writers), None) is not None:
             return None
-        return self._agree(self._written_value(module, write)
-                           for module, write in self._writes_to(namespace, name, writers))
+        writes = list(self._writes_to(namespace, name, writers))
+        if not any(known for _, _, known in writes):
+            return None
+        return self._agree(self._written_value(module, write) for module, write, _ in writes)
 
-    def _writes_to(self, namespace: str, name: str,
-                   writers: dict[str, set[Path]]) -> Iterator[tuple[ModuleInfo, StateWrite]]:
-        """The writes of ``name`` whose receiver is a ``State`` of ``namespace``, in the
-        files the text scan found (path order: answers do not depend on the checked file)."""
+    def _writes_to(self, namespace: str, name: str, writers: dict[str, set[Path]]
+                   ) -> Iterator[tuple[ModuleInfo, StateWrite, bool]]:
+        """The writes of ``name`` in the files the text scan found (in path order: answers
+        do not depend on the checked file) whose receiver is a ``State`` of ``namespace``
+        (known: True) or of unknown type (``async def lifespan(app)``: False). Those may
+        only spoil an answer: a type differing from the known writes' makes it unknown."""
         for path in sorted(writers.get(name, ())):
             module = self.project.module_at(path)
             for write in state_writes(module).get(name, ()) if module is not None else ():
                 if isinstance(write.node, ast.Call) and self.callee(module, write.node) != SETATTR:
                     continue
                 receiver = self.value(module, write.receiver)
-                if receiver is not None and receiver.instance and receiver.name == namespace:
-                    yield module, write  # type: ignore[misc]
+                if receiver is None or receiver.instance and receiver.name == namespace:
+                    yield module, write, receiver is not None  # type: ignore[misc]
 
     def _written_value(self, module: ModuleInfo, write: StateWrite) -> Value | None:
         if write.value is None:
