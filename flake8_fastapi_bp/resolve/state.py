@@ -6,8 +6,11 @@ makes ``request.state.db`` a ``Session``. There is one namespace per kind for th
 project, the app's and the connection's (``apis.types.STATE_NAMESPACES``), not one per app
 object: ``request.app`` is whichever app serves the route, and routers are included
 across modules. A name is typed only when every assignment in the project gives it the
-same type (``None`` aside); several types, a value of unknown type, or a namespace written
-with a name that is not a literal (``setattr(request.state, key, value)``) leave it unknown.
+same type (``None`` aside); several types or a value of unknown type leave it unknown.
+A write whose receiver's type is unknown (``async def lifespan(app)``) may only spoil an
+answer. A write with a computed name (``setattr(request.state, key, value)``) of a value
+of unknown type leaves the whole namespace unknown; of a known type (``{}``, a helper's
+cache) it is taken to write other names than the literal ones the project writes.
 """
 
 from __future__ import annotations
@@ -64,7 +67,8 @@ class StateAttributes:
         # imports this layer's modules, hence imported here.
         from ..project_references import project_references
         writers = project_references(self.project).state_writers
-        if next(self._writes_to(namespace, ANY_NAME, writers), None) is not None:
+        if any(self._written_value(module, write) is None
+               for module, write, _ in self._writes_to(namespace, ANY_NAME, writers)):
             return None
         writes = list(self._writes_to(namespace, name, writers))
         if not any(known for _, _, known in writes):
