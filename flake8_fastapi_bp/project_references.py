@@ -83,6 +83,10 @@ class ProjectReferences:
     # use, by FBP602's request-path scope (most runs never ask).
     role_file_calls: dict[str, tuple[Path, ...]] | None = None
     role_file_imports: dict[Path, frozenset[str]] = field(default_factory=dict)
+    # Files that may assign an attribute of a Starlette ``State`` (``app.state.http = ...``,
+    # ``setattr(request.state, "db", ...)``), by attribute name; ``*`` for a name that is
+    # not a literal (``setattr(request.state, key, ...)``).
+    state_writers: dict[str, set[Path]] = field(default_factory=dict)
 
     def files_calling(self, project: Project, name: str,
                       imported: frozenset[str]) -> tuple[Path, ...]:
@@ -196,6 +200,10 @@ _PATH_LITERAL = re.compile(r"([\"'])(/[^\"'\n]*\{[^\"'\n]*)\1")
 # ``Annotated[Checker, Depends()]``, ``checker: Checker = Depends()``: the class named.
 _IMPLICIT_DEPENDENCY = re.compile(r"(\w+)\s*[,=]\s*(?:Depends|Security)\(\s*\)")
 _SHARED_DEPENDENCIES = re.compile(r"dependencies(?<!\wdependencies)\s*=")
+# ``app.state.http = ...`` / ``state.db: Session = ...`` and ``setattr(x.state, "db", ...)``;
+# each pattern starts with its keyword.
+_STATE_ASSIGNED = re.compile(r"state(?<!\wstate)\.(\w+)[ \t]*(?::[^=\n]*)?=(?!=)")
+_STATE_SET = re.compile(r"setattr(?<!\wsetattr)\(\s*[^,()]*state\s*,\s*(?:(['\"])(\w+)\1)?")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
 
@@ -284,6 +292,8 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
             into.mail_words[path] = frozenset(found)
     if any(root in text for root in MAIL_METHODS_BY_LIBRARY):
         into.mail_libraries.update(MAIL_METHODS_BY_LIBRARY.keys() & imported_roots_in(text))
+    if "state" in text:
+        _scan_state_writers(path, text, into.state_writers)
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
     words: frozenset[str] | None = None
@@ -295,6 +305,14 @@ def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
                 words = import_words(text)
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
+
+
+def _scan_state_writers(path: Path, text: str, into: dict[str, set[Path]]) -> None:
+    names = set(_STATE_ASSIGNED.findall(text))
+    if "setattr" in text:
+        names.update(found.group(2) or "*" for found in _STATE_SET.finditer(text))
+    for name in names:
+        into.setdefault(name, set()).add(path)
 
 
 def _calls_in_role_files(project: Project,

@@ -25,6 +25,7 @@ ALIASES: dict[str, str] = {
     "fastapi.requests.Request": "starlette.requests.Request",
     "fastapi.WebSocket": "starlette.websockets.WebSocket",
     "fastapi.websockets.WebSocket": "starlette.websockets.WebSocket",
+    "fastapi.requests.HTTPConnection": "starlette.requests.HTTPConnection",
     "fastapi.UploadFile": "starlette.datastructures.UploadFile",
     "fastapi.datastructures.UploadFile": "starlette.datastructures.UploadFile",
     "fastapi.concurrency.run_in_threadpool": "starlette.concurrency.run_in_threadpool",
@@ -342,11 +343,24 @@ ATTRIBUTE_TYPES: dict[str, str] = {
     "motor.motor_asyncio.AsyncIOMotorCollection": "motor.motor_asyncio.AsyncIOMotorCollection",
 }
 
+# Starlette's ``State``, one namespace per kind and per project: the app's (``app.state``,
+# ``request.app.state``) and the connection's (``request.state``, ``websocket.state``).
+# Their attributes take the type of what the project assigns to them (resolve/state.py).
+APP_STATE = "starlette.datastructures.State"
+CONNECTION_STATE = "starlette.requests.HTTPConnection.state"
+STATE_NAMESPACES = frozenset({APP_STATE, CONNECTION_STATE})
+
 # Attributes whose type is known whatever the object: ``upload.file`` is a SpooledTemporaryFile.
 MEMBER_TYPES: dict[str, str] = {
     "starlette.datastructures.UploadFile.file": "tempfile.SpooledTemporaryFile",
     "starlette.requests.Request.app": "fastapi.FastAPI",
-    "fastapi.FastAPI.state": "starlette.datastructures.State",
+    "starlette.requests.HTTPConnection.app": "fastapi.FastAPI",
+    "starlette.websockets.WebSocket.app": "fastapi.FastAPI",
+    "fastapi.FastAPI.state": APP_STATE,
+    "starlette.Starlette.state": APP_STATE,
+    "starlette.requests.Request.state": CONNECTION_STATE,
+    "starlette.requests.HTTPConnection.state": CONNECTION_STATE,
+    "starlette.websockets.WebSocket.state": CONNECTION_STATE,
     "fastapi.FastAPI.router": "fastapi.APIRouter",
 }
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import ast
 import builtins
 import weakref
-from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..apis.types import ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, RETURNS_BY_ARGUMENT, canonical
+from ..apis.types import (ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, RETURNS_BY_ARGUMENT,
+                         STATE_NAMESPACES, canonical)
 from ..phases import timed
 from .infer import Inference
-from ..syntax import CHILD_FIELDS
 from .module import (FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope,
                      present, add_methods_mentioning)
 from .project import Project
+from .state import StateAttributes
+from .walking import own_nodes, walk
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
@@ -151,7 +152,7 @@ def qualname_of_def(module: ModuleInfo, node: ast.AST) -> str:
     return ".".join(reversed(parts))
 
 
-class Resolver:
+class Resolver(StateAttributes):
     """Answers "what does this expression refer to" for any module of the project."""
 
     def __init__(self, project: Project, inference: Inference | None = None) -> None:
@@ -171,6 +172,7 @@ class Resolver:
         # Answers about project defs and classes (results, members, library bases), for
         # the run: keyed by ``Definition`` (a position), they need no module once known.
         self._definitions: dict[tuple[str, object], tuple[object, int]] = {}
+        self._state_answers: dict[tuple[str, object], tuple[object, int]] = {}  # State attributes
 
     # ----- public questions -------------------------------------------------------------
     def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
@@ -596,6 +598,8 @@ class Resolver:
         member = f"{base.name}.{attr}"
         if member in MEMBER_TYPES:
             return Value(MEMBER_TYPES[member], True)
+        if base.name in STATE_NAMESPACES:
+            return self._state_member(base.name, attr)
         if base.definition is not None and base.definition.is_class:
             found = self._class_member(base.definition, attr, instance=True)
             if found is not None:
@@ -649,6 +653,8 @@ class Resolver:
         target = self.callee_value(module, call)
         if target is None:
             return None
+        if target.name == "builtins.getattr" and not target.instance:
+            return self._getattr_value(module, call)
         if target.definition is not None and not target.instance:
             return self.function_result(target.definition)
         name = f"{target.name}.__call__" if target.instance else target.name
@@ -930,46 +936,6 @@ def _is_staticmethod(function: FunctionNode) -> bool:
 
 def _is_classmethod(function: FunctionNode) -> bool:
     return "classmethod" in _decorator_names(function)
-
-
-_OWN_BODY_ENDS = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
-
-
-def _push_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
-    """``append`` each child of ``node`` in ``ast.iter_child_nodes`` order, leaving out the
-    ``Load``/``Store``/``Del`` markers. The fields are read in one plain call: the two
-    generators of ``iter_child_nodes`` made the walks below twice as slow, and they run
-    for every function the rules and the call graph look at."""
-    for name in CHILD_FIELDS[type(node)]:
-        value = getattr(node, name, None)
-        if type(value) is list or isinstance(value, list):  # a class's ``LazyBody`` too
-            for item in value:
-                if isinstance(item, ast.AST):
-                    append(item)
-        elif isinstance(value, ast.AST):
-            append(value)
-
-
-def walk(root: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` (same order) without the ``Load``/``Store``/``Del`` markers."""
-    todo = deque([root])
-    while todo:
-        node = todo.popleft()
-        _push_children(node, todo.append)
-        yield node
-
-
-def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not descending into nested def/class/lambda, in
-    ``ast.iter_child_nodes`` stack order; the ``Load``/``Store``/``Del`` markers are left
-    out."""
-    stack = list(ast.iter_child_nodes(function)) if not isinstance(function, FUNCTION_TYPES) \
-        else list(function.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _OWN_BODY_ENDS):
-            _push_children(node, stack.append)
 
 
 def _is_generator(function: FunctionNode) -> bool:
