@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from ..apis.types import (ATTRIBUTE_TYPES, MEMBER_TYPES, RETURNS, RETURNS_BY_ARGUMENT,
-                        STATE_NAMESPACES, canonical)
+                          STATE_NAMESPACES, canonical)
 from ..phases import timed
 from .infer import Inference
 from .module import (FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope,
