@@ -4,7 +4,8 @@
   (tests, CLIs, SDKs included), one project per process, as in a user's repository.
 * ``single``: the ten largest request-path modules of the corpus, each linted alone the
   way an editor lints on save (``flake8 --stdin-display-name PATH -`` from the project
-  root), cold: a new process for every run.
+  root), cold: a new process for every run. The first plugin run fills the plugin's
+  persistent cache (reported apart); the median is of the runs after it, as on each save.
 
 Stdlib only; imported by ``run.py``, which owns the flake8 command lines.
 """
