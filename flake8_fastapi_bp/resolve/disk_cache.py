@@ -8,7 +8,8 @@ so they are kept on disk, as mypy and ruff keep theirs.
 Where: ``.fbp_cache/`` at the project root (with a ``.gitignore`` of ``*``, as ruff does),
 or the directory ``--fbp-cache-dir`` / ``FBP_CACHE_DIR`` names; one JSON file per project
 root (``facts-<hash of the root>.json``). Off with ``--fbp-no-cache`` or ``FBP_NO_CACHE=1``.
-Never inside ``site-packages``; a directory that cannot be written means no cache.
+Never inside ``site-packages`` (or ``dist-packages``); a directory that cannot be written
+means no cache.
 
 An entry is ``[size, mtime_ns, digest, {group: facts}]`` under the file's path. A file
 with the same size and mtime is taken as unchanged; otherwise its bytes are hashed and
@@ -39,6 +40,7 @@ from .project import decode_source
 
 FORMAT = 1
 CACHE_FOLDER = ".fbp_cache"
+_INSTALLED = frozenset({"site-packages", "dist-packages"})
 # A file this recent may be written again within the same mtime tick: always hash it.
 RECENT_NS = 2_000_000_000
 # A group's facts for one file: named lists of strings or flags (None: unreadable file).
@@ -157,7 +159,7 @@ def _open(root: Path) -> _Store | None:
     if not settings.enabled:
         return None
     directory = settings.directory or root / CACHE_FOLDER
-    if "site-packages" in directory.parts or "site-packages" in root.parts:
+    if not _INSTALLED.isdisjoint(directory.parts + root.parts):
         return None  # an installed package is not the user's project
     name = hashlib.blake2b(str(root).encode("utf-8", "surrogateescape"),
                            digest_size=8).hexdigest()
