@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Iterator
 from . import __version__, phases
 from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
+from .resolve import disk_cache
 from .resolve.infer import Inference, release_project_state
 from .resolve.names import Resolver
 from .project_references import forget_references
@@ -74,6 +75,7 @@ class Plugin:
             # which CI scripts can tell apart from "violations found" (1).
             print(f"flake8-fastapi-bp: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
+        disk_cache.start_run(cls.settings.cache)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         for report in self.reports():

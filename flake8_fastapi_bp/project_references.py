@@ -18,6 +18,7 @@ from .apis.parameters import PATH_PARAMETER
 from .phases import timed
 from .resolve.module import (IMPORT_WORD, ModuleInfo, defined_in_text, imported_roots_in,
                              matches_at_line_starts)
+from .resolve.disk_cache import Facts, scanned
 from .resolve.project import Project
 
 # Each pattern starts with its keyword and checks the word boundary before it after it
@@ -87,6 +88,7 @@ class ProjectReferences:
     # ``setattr(request.state, "db", ...)``), by attribute name; ``*`` for a name that is
     # not a literal (``setattr(request.state, key, ...)``).
     state_writers: dict[str, set[Path]] = field(default_factory=dict)
+    role_candidates: list[Path] = field(default_factory=list)
 
     def files_calling(self, project: Project, name: str,
                       imported: frozenset[str]) -> tuple[Path, ...]:
@@ -218,9 +220,12 @@ def project_references(project: Project) -> ProjectReferences:
     key = project.scan_root
     if key not in _REFERENCES:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
-        for path, text in project.texts():
-            _scan_text(path, text, found)
+        candidates = []
+        for path, facts in scanned(project.scan_root, project.files(), "scan", scan_facts):
+            _add_facts(path, facts, found)
+            candidates.append((path, facts.get("web") is True, _strings(facts, "defs")))
         found.complete = project.scan_complete
+        found.role_candidates = _role_candidates(candidates, found)
         # Only an async def can be a CLI entry point: other run names are kept for nothing.
         runs = found.by_kind["run"]
         for name in runs.keys() - found.async_defs:
@@ -279,55 +284,92 @@ def _scan_uses(path: Path, text: str, words: list[re.Pattern[str]],
                 frozenset(receivers.get(name, ()))))
 
 
-def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
-    defined = set(_TOP_LEVEL_DEF.findall(text))
+def scan_facts(text: str) -> Facts:
+    """What the project scan takes from one file: a pure function of its text, kept in
+    the persistent cache (``disk_cache``)."""
+    facts: Facts = {"defs": sorted(set(_TOP_LEVEL_DEF.findall(text))),
+                    "names": sorted(defined_in_text(text) | set(_NAME_ALIAS.findall(text))),
+                    "heavy": [root for root in CALLED_INSTANCE_ROOTS if root in text],
+                    "web": any(word in text for word in _WEB_FRAMEWORKS)}
     if "async" in text:
-        into.async_defs.update(_ASYNC_DEF.findall(text))
-    into.defined_names.update(defined_in_text(text))
-    into.defined_names.update(_NAME_ALIAS.findall(text))
-    into.called_instance_roots.update(root for root in CALLED_INSTANCE_ROOTS if root in text)
+        facts["async"] = sorted(set(_ASYNC_DEF.findall(text)))
     if "send" in text:  # every mail-sending method name has it
-        found = MAIL_METHOD_NAMES.intersection(_SEND_WORD.findall(text))
-        if found:
-            into.mail_words[path] = frozenset(found)
+        facts["mail"] = sorted(MAIL_METHOD_NAMES.intersection(_SEND_WORD.findall(text)))
     if any(root in text for root in MAIL_METHODS_BY_LIBRARY):
-        into.mail_libraries.update(MAIL_METHODS_BY_LIBRARY.keys() & imported_roots_in(text))
+        facts["mail_libraries"] = sorted(MAIL_METHODS_BY_LIBRARY.keys() & imported_roots_in(text))
     if "state" in text:
-        _scan_state_writers(path, text, into.state_writers)
+        writers = _state_writer_names(text)
+        if writers:
+            facts["state"] = sorted(writers)
+    for kind, patterns in _REFERENCE.items():
+        if any(hint in text for hint in _REFERENCE_HINTS[kind]):
+            names = {found for pattern in patterns for found in pattern.findall(text)}
+            if names:
+                facts["ref:" + kind] = sorted(names)
+    if any(key.startswith("ref:") for key in facts):
+        facts["imports"] = sorted(import_words(text))
+    return facts
+
+
+def _add_facts(path: Path, facts: Facts, into: ProjectReferences) -> None:
+    defined = set(_strings(facts, "defs"))
+    into.async_defs.update(_strings(facts, "async"))
+    into.defined_names.update(_strings(facts, "names"))
+    into.called_instance_roots.update(_strings(facts, "heavy"))
+    if _strings(facts, "mail"):
+        into.mail_words[path] = frozenset(_strings(facts, "mail"))
+    into.mail_libraries.update(_strings(facts, "mail_libraries"))
+    for name in _strings(facts, "state"):
+        into.state_writers.setdefault(name, set()).add(path)
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
-    words: frozenset[str] | None = None
-    for kind, patterns in _REFERENCE.items():
-        if not any(hint in text for hint in _REFERENCE_HINTS[kind]):
-            continue
-        for name in {found for pattern in patterns for found in pattern.findall(text)}:
-            if words is None:
-                words = import_words(text)
+    words = frozenset(map(sys.intern, _strings(facts, "imports")))
+    for kind in _REFERENCE:
+        for name in _strings(facts, "ref:" + kind):
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
 
 
-def _scan_state_writers(path: Path, text: str, into: dict[str, set[Path]]) -> None:
+def _state_writer_names(text: str) -> set[str]:
+    """The ``State`` attribute names the file may assign; ``*`` for a computed one."""
     names = set(_STATE_ASSIGNED.findall(text))
     if "setattr" in text:
         names.update(found.group(2) or "*" for found in _STATE_SET.finditer(text))
-    for name in names:
-        into.setdefault(name, set()).add(path)
+    return names
+
+
+def _strings(facts: Facts, key: str) -> list[str]:
+    value = facts.get(key, [])
+    return value if isinstance(value, list) else []
+
+
+def _role_candidates(scanned: list[tuple[Path, bool, list[str]]],
+                     references: ProjectReferences) -> list[Path]:
+    """The files that may hold a FastAPI role function: they mention fastapi/starlette,
+    or define a function used as a dependency or task elsewhere."""
+    role_names = references.by_kind["dependency"].keys() | references.by_kind["task"].keys()
+    return [path for path, web, defined in scanned
+            if web or not role_names.isdisjoint(defined)]
+
+
+def called_facts(text: str) -> Facts:
+    """The names a file calls (``name(`` or ``.name(``) and its import words: FBP602's
+    request-path scan of the role files, kept in the persistent cache."""
+    return {"called": sorted(set(_CALLED_NAME.findall(text))),
+            "imports": sorted(import_words(text))}
 
 
 def _calls_in_role_files(project: Project,
                          references: ProjectReferences) -> dict[str, tuple[Path, ...]]:
-    role_names = references.by_kind["dependency"].keys() | references.by_kind["task"].keys()
     found: dict[str, list[Path]] = {}
-    for path, text in project.texts():
-        if not any(word in text for word in _WEB_FRAMEWORKS) \
-                and role_names.isdisjoint(_TOP_LEVEL_DEF.findall(text)):
-            continue
-        called = set(_CALLED_NAME.findall(text))
+    for path, facts in scanned(project.scan_root, references.role_candidates, "called",
+                               called_facts):
+        called = set(_strings(facts, "called"))
         if references.complete:  # only names some def of the project has can be helpers
             called &= references.defined_names
         if called:
-            references.role_file_imports[path] = import_words(text)
+            references.role_file_imports[path] = frozenset(
+                map(sys.intern, _strings(facts, "imports")))
         for name in called:
             found.setdefault(name, []).append(path)
     return {name: tuple(paths) for name, paths in found.items()}

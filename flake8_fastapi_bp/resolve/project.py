@@ -74,11 +74,19 @@ def read_source(path: Path) -> str | None:
     newlines; None if unreadable."""
     try:
         data = path.read_bytes()
-        if len(data) > MAX_MODULE_BYTES:
-            return None
+    except OSError:
+        return None
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> str | None:
+    """``read_source`` on bytes already read (the persistent cache hashes them first)."""
+    if len(data) > MAX_MODULE_BYTES:
+        return None
+    try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+    except (SyntaxError, UnicodeDecodeError, LookupError):
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
@@ -385,13 +393,17 @@ class Project:
         scan root (a directory with a project file of its own)?"""
         return _marker_root(path.parent) in (self.scan_root, None)
 
-    def texts(self) -> Iterator[tuple[Path, str]]:
-        """Every project source file's text, one at a time, for cheap cross-module scans
-        (callers keep what they extract, never the texts: a project may be large)."""
+    def files(self) -> list[Path]:
+        """Every project source file below ``scan_root`` (up to ``MAX_SCANNED_FILES``)."""
         files = _python_files(self.scan_root)
         # A project larger than the scan is only partly known to text pre-filters.
         self.scan_complete = len(files) < MAX_SCANNED_FILES
-        for path in files:
+        return files
+
+    def texts(self) -> Iterator[tuple[Path, str]]:
+        """Every project source file's text, one at a time, for cheap cross-module scans
+        (callers keep what they extract, never the texts: a project may be large)."""
+        for path in self.files():
             source = read_source(path)
             if source is not None:
                 yield path, source
