@@ -209,6 +209,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"files: {len(paths)} (scale {args.scale}, jobs {args.jobs})")
     env = {k: v for k, v in os.environ.items() if k != "FBP_PROFILE"}
     env["PYTHONIOENCODING"] = "utf-8"
+    with tempfile.TemporaryDirectory(prefix="fbp-bench-cache-") as cache:
+        # The plugin's persistent cache starts cold in a folder of this run (never inside
+        # the corpus) unless FBP_CACHE_DIR or FBP_NO_CACHE says otherwise.
+        env.setdefault("FBP_CACHE_DIR", cache)
+        print(f"cache: {'off' if env.get('FBP_NO_CACHE') else env['FBP_CACHE_DIR']}")
+        return run_measurements(args, projects, paths, env)
+
+
+def run_measurements(args: argparse.Namespace, projects: list[corpus.Project],
+                     paths: list[str], env: dict[str, str]) -> int:
     if args.mode != "folders":
         return run_mode(args, projects, env)
     plain = measure("plain", flake8_base(args.python, "E,W,F", args.jobs, False), paths, env)

@@ -47,7 +47,7 @@ from typing import Iterable, Iterator, Sequence
 from .resolve.module import Binding, FunctionNode, ModuleInfo, Scope
 from .apis.types import DEPENDS
 from .resolve.names import Resolver
-from .resolve.walk import own_nodes
+from .resolve.walking import own_nodes
 
 # (parameter name, constant value), sorted: hashable, so it can key caches.
 Constants = tuple[tuple[str, object], ...]

@@ -148,7 +148,7 @@ def is_test_module(ctx: FileContext) -> bool:
         return False
     path = Path(path)
     return TEST_MODULE.match(path.name) is not None \
-        or in_test_package(path, ctx.project.files)
+        or in_test_package(path, ctx.project.disk)
 
 
 def in_test_package(path: Path, files: Files) -> bool:

@@ -16,12 +16,12 @@ from functools import cached_property
 from .syntax import keyword_value as _keyword
 from .syntax import parameters_with_defaults
 from .syntax import written_name as _simple_name
-from .resolve.project_references import project_references
-from .resolve.module import FUNCTION_TYPES, CacheKey, FunctionNode, ModuleInfo
 from .apis.types import DEPENDS
+from .resolve.module import FUNCTION_TYPES, CacheKey, FunctionNode, ModuleInfo
 from .resolve.names import Resolver
-from .resolve.values import Definition
-from .resolve.walk import own_nodes
+from .resolve.project_references import project_references
+from .resolve.values import Definition, Value
+from .resolve.walking import own_nodes
 from .resolve.project import Project
 
 ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "options", "head",
@@ -60,6 +60,8 @@ class Route:
 @dataclass
 class _Roles:
     routes: dict[FunctionNode, Route] = field(default_factory=dict)
+    # Every registration, in order (a function may be registered under several paths).
+    registrations: list[Route] = field(default_factory=list)
     dependencies: set[FunctionNode] = field(default_factory=set)
     middleware: set[FunctionNode] = field(default_factory=set)
     exception_handlers: set[FunctionNode] = field(default_factory=set)
@@ -80,6 +82,16 @@ class FastAPIModel:
 
     def is_endpoint(self, function: ast.AST) -> bool:
         return function in self._roles.routes
+
+    def registrations(self) -> list[Route]:
+        """Every route registration of the module (decorators, ``add_api_route`` ...),
+        several per function when it is registered under several paths."""
+        return self._roles.registrations
+
+    def dependency_provider(self, call: ast.Call) -> Value | None:
+        """What ``Depends(...)``/``Security(...)`` (a call of this module) injects: the
+        callable it names, or the annotated class of ``Depends()``."""
+        return dependency_provider(self.module, self.resolver, call)
 
     def is_dependency(self, function: ast.AST) -> bool:
         roles = self._roles
@@ -157,12 +169,7 @@ class FastAPIModel:
         """Is ``expr`` a FastAPI/Starlette app or router (resolved, else by convention)?"""
         value = self.resolver.value(self.module, expr)
         if value is not None and value.instance:
-            if value.name in ROUTE_OWNERS:
-                return True
-            # ``class VersionedRouter(APIRouter)``: a project subclass of a route owner.
-            definition = value.definition
-            return definition is not None and definition.is_class \
-                and self.resolver.library_base(definition) in ROUTE_OWNERS
+            return is_route_owner_instance(self.resolver, value)
         return self._imports_web_framework and not self._resolved_elsewhere(expr)
 
     # ----- construction ---------------------------------------------------------------
@@ -223,6 +230,7 @@ class FastAPIModel:
                 continue
             if method in ROUTE_METHODS:
                 roles.routes[function] = Route(function, decorator, method)
+                roles.registrations.append(roles.routes[function])
             elif method == "middleware":
                 roles.middleware.add(function)
             elif method == "exception_handler":
@@ -254,6 +262,7 @@ class FastAPIModel:
         function = self._local_function(expr)
         if function is not None:
             roles.routes.setdefault(function, Route(function, call, method))
+            roles.registrations.append(Route(function, call, method))
 
     def _route_function(self, call: ast.Call) -> ast.expr | None:
         endpoint = _keyword(call, "endpoint")
@@ -274,29 +283,9 @@ class FastAPIModel:
         return node
 
     def _mark_dependency(self, call: ast.Call, roles: _Roles) -> None:
-        target = call.args[0] if call.args else _keyword(call, "dependency")
-        if target is None:
-            target = self._implicit_dependency(call)
-            if target is None:
-                return
-            value = self.resolver.value(self.module, target)
-            if value is not None and value.definition is not None and not value.instance:
-                self._mark_definition(value.definition, False, roles)
-            return
-        value = self.resolver.value(self.module, target)
-        if value is None or value.definition is None:
-            return
-        self._mark_definition(value.definition, value.instance, roles)
-
-    def _implicit_dependency(self, call: ast.Call) -> ast.expr | None:
-        """``Depends()``: the class in ``Annotated[Cls, Depends()]`` or ``x: Cls = Depends()``."""
-        parent = self.module.parents.get(call)
-        grandparent = self.module.parents.get(parent) if parent is not None else None
-        if isinstance(parent, ast.Tuple) and isinstance(grandparent, ast.Subscript):
-            return parent.elts[0] if parent.elts[0] is not call else None
-        if isinstance(parent, ast.arguments):
-            return _annotation_for_default(parent, call)
-        return None
+        value = self.dependency_provider(call)
+        if value is not None and value.definition is not None:
+            self._mark_definition(value.definition, value.instance, roles)
 
     def _mark_definition(self, definition: Definition, instance: bool, roles: _Roles) -> None:
         node = definition.node
@@ -339,6 +328,31 @@ def model_of(module: ModuleInfo, resolver: Resolver, project: Project) -> FastAP
     return model
 
 
+def dependency_provider(module: ModuleInfo, resolver: Resolver, call: ast.Call) -> Value | None:
+    """What ``Depends(f)``/``Security(f)``/``Depends(dependency=f)`` written in ``module``
+    injects; ``Depends()``: the class of ``Annotated[Cls, Depends()]`` or
+    ``x: Cls = Depends()``. None when unknown or when ``call`` is no such marker."""
+    if resolver.callee(module, call) not in DEPENDS:
+        return None
+    target = call.args[0] if call.args else _keyword(call, "dependency")
+    if target is not None:
+        return resolver.value(module, target)
+    target = _implicit_dependency(module, call)
+    value = resolver.value(module, target) if target is not None else None
+    return value if value is not None and not value.instance else None
+
+
+def _implicit_dependency(module: ModuleInfo, call: ast.Call) -> ast.expr | None:
+    """``Depends()``: the class in ``Annotated[Cls, Depends()]`` or ``x: Cls = Depends()``."""
+    parent = module.parents.get(call)
+    grandparent = module.parents.get(parent) if parent is not None else None
+    if isinstance(parent, ast.Tuple) and isinstance(grandparent, ast.Subscript):
+        return parent.elts[0] if parent.elts[0] is not call else None
+    if isinstance(parent, ast.arguments):
+        return _annotation_for_default(parent, call)
+    return None
+
+
 def _add(into: set[FunctionNode], function: FunctionNode | None) -> None:
     if function is not None:
         into.add(function)
@@ -355,3 +369,13 @@ def awaits_nothing(function: FunctionNode) -> bool:
     """No ``await``/``async for``/``async with`` in the function's own body."""
     return not any(isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith))
                    for node in own_nodes(function))
+
+
+def is_route_owner_instance(resolver: Resolver, value: Value) -> bool:
+    """An app or router: ``FastAPI``/``APIRouter``..., or an instance of a project subclass
+    of one (``class VersionedRouter(APIRouter)``)."""
+    if value.name in ROUTE_OWNERS:
+        return True
+    definition = value.definition
+    return definition is not None and definition.is_class \
+        and resolver.library_base(definition) in ROUTE_OWNERS

@@ -19,7 +19,7 @@ from .resolve.lazy_class import class_method
 from .resolve.module import CacheKey, FunctionNode, ModuleInfo
 from .resolve.names import Resolver
 from .resolve.values import Definition
-from .resolve.walk import own_nodes
+from .resolve.walking import own_nodes
 
 # Builtins that iterate their argument at once: ``list(rows())`` runs the generator.
 CONSUMERS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min",

@@ -127,6 +127,17 @@ _RULES = [
     Rule("FBP304", "direct-basemodel-subclass",
          "{cls} inherits pydantic.BaseModel directly; inherit the project base {bases}",
          "A model inherits `pydantic.BaseModel` instead of the configured project base."),
+    Rule("FBP305", "dependency-exposes-internal-parameter",
+         "dependency {function}() ({where}) lets any client set its {parameters} through "
+         "the query string{reason}; depend on a wrapper that does not take {it}",
+         "A dependency's parameter meant for its own callers (or keying its cache) that "
+         "FastAPI reads from the query string."),
+    Rule("FBP306", "path-parameter-unused",
+         "path parameter `{{{name}}}` of {where} is read by no parameter of {function}() or "
+         "of its dependencies, so its value is ignored; add a parameter named `{name}` (or "
+         "`Path(alias=\"{name}\")`) or drop it from the path",
+         "A `{name}` of a route's path or router prefix that neither the endpoint nor its "
+         "dependencies read."),
     # FBP4xx - resources and lifecycle
     Rule("FBP401", "client-per-request",
          "{call}() opens a new {what} on every request in {kind} {function}(); create "

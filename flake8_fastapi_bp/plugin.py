@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Iterator
 from . import __version__, profiling
 from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
+from .resolve import disk_cache
 from .resolve.infer import release_project_state
 from .resolve.memory import (budget_for_file, collect_between_files, freeze_file_objects,
                              release_modules, start_fresh, tune_collector)
@@ -64,6 +65,7 @@ class Plugin:
             # which CI scripts can tell apart from "violations found" (1).
             print(f"flake8-fastapi-bp: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
+        disk_cache.start_run(cls.settings.cache)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         for report in self.reports():

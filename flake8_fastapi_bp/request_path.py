@@ -18,7 +18,7 @@ from .resolve.project_references import project_references
 from .resolve.module import FUNCTION_TYPES, CacheKey, FunctionNode, ModuleInfo
 from .resolve.names import Resolver
 from .resolve.values import Definition
-from .resolve.walk import own_nodes
+from .resolve.walking import own_nodes
 from .resolve.project import Project
 from .call_graph import location
 

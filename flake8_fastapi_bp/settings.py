@@ -11,6 +11,7 @@ from typing import Any
 
 from .apis.types import canonical
 from .messages import DEFAULT_OFF, RULES
+from .resolve.disk_cache import CacheSettings, settings_from
 
 BLOCKING_CODES = ("FBP101", "FBP102", "FBP103", "FBP104", "FBP105", "FBP106")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -26,6 +27,7 @@ class OptionError(ValueError):
 class Settings:
     call_depth: int = 3
     heavy_calls: frozenset[str] = frozenset()
+    mail_senders: frozenset[str] = frozenset()
     blocking_calls: tuple[tuple[str, str], ...] = ()
     secret_names: re.Pattern[str] | None = None
     base_models: frozenset[str] = frozenset()
@@ -38,6 +40,8 @@ class Settings:
     # Default-off codes the user turned on by naming them in full in select or
     # extend-select (all of them for settings built by hand, as in tests).
     enabled_default_off: frozenset[str] = frozenset(DEFAULT_OFF)
+    # The persistent cache of the project text scans (off for settings built by hand).
+    cache: CacheSettings = CacheSettings()
 
     def wants(self, *codes: str) -> bool:
         """Is any of ``codes`` reported in this run?"""
@@ -56,6 +60,10 @@ def add_options(manager: Any) -> None:
         "--fbp-blocking-calls", default="", parse_from_config=True,
         help="FBP101-FBP106: extra blocking calls as pkg.mod.func=FBP10x,...")
     manager.add_option(
+        "--fbp-mail-senders", default="", parse_from_config=True,
+        help="FBP204: extra calls that send email, dotted names: pkg.mod.send,"
+             "pkg.Mailer.send,...")
+    manager.add_option(
         "--fbp-secret-names", default="", parse_from_config=True,
         help="FBP502: extra regular expression of secret-like names.")
     manager.add_option(
@@ -65,6 +73,13 @@ def add_options(manager: Any) -> None:
         "--fbp-log-scope", default="request-path", parse_from_config=True,
         help="FBP602: check log calls on the request path only (request-path, the "
              "default) or every log call outside tests and example code (all).")
+    manager.add_option(
+        "--fbp-cache-dir", default="", parse_from_config=True,
+        help="Where to keep the plugin's cache (default: .fbp_cache at the project root; "
+             "also FBP_CACHE_DIR).")
+    manager.add_option(
+        "--fbp-no-cache", action="store_true", default=False, parse_from_config=True,
+        help="Do not read or write the plugin's cache (also FBP_NO_CACHE=1).")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -136,6 +151,8 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
         call_depth=_call_depth(getattr(options, "fbp_call_depth", 3)),
         heavy_calls=frozenset(canonical(name) for name in _dotted_names(
             "--fbp-heavy-calls", getattr(options, "fbp_heavy_calls", ""))),
+        mail_senders=frozenset(canonical(name) for name in _dotted_names(
+            "--fbp-mail-senders", getattr(options, "fbp_mail_senders", ""))),
         blocking_calls=_blocking_calls(getattr(options, "fbp_blocking_calls", "")),
         secret_names=_secret_names(getattr(options, "fbp_secret_names", "")),
         base_models=_dotted_names("--fbp-base-model", getattr(options, "fbp_base_model", "")),
@@ -143,7 +160,16 @@ def from_namespace(options: argparse.Namespace | Any) -> Settings:
         not_reported=codes_not_reported(options) | (frozenset(DEFAULT_OFF) - enabled),
         enabled_default_off=enabled,
         import_roots=import_roots(options),
+        cache=cache_settings(options),
     )
+
+
+def cache_settings(options: argparse.Namespace | Any) -> CacheSettings:
+    """The persistent cache: on for flake8's options unless turned off; off for options
+    built by hand (no ``--fbp-no-cache`` among them)."""
+    if not hasattr(options, "fbp_no_cache"):
+        return CacheSettings(enabled=False)
+    return settings_from(bool(options.fbp_no_cache), getattr(options, "fbp_cache_dir", ""))
 
 
 def import_roots(options: argparse.Namespace | Any) -> tuple[Path, ...]:

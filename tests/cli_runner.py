@@ -70,10 +70,16 @@ def flake8(args: list[str], cwd: Path, stdin: str | None = None,
         command = [python, "-m", "flake8", *args]
     else:
         command = [python, "-c", _FAULTS, json.dumps(faults), *args]
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLAKE8", "FBP_"))}
+    env = flake8_env()
     return subprocess.run(command, cwd=cwd, input=stdin if stdin is not None else "",
                           capture_output=True, text=True, env=env, timeout=120)
+
+
+def flake8_env() -> dict[str, str]:
+    """This environment without flake8's and the plugin's variables, but with the cache
+    folder the test session chose (conftest): no test leaves a cache in the repository."""
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(("FLAKE8", "FBP_")) or key == "FBP_CACHE_DIR"}
 
 
 def codes_by_line(output: str) -> list[tuple[str, int, str]]:

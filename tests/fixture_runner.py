@@ -2,9 +2,9 @@
 
 A fixture line ending in ``# error: FBP101`` (several codes: ``# error: FBP101, FBP104``)
 must be reported on that line; a code may carry a quoted fragment its message must contain
-(``# error: FBP107 "price_in() -> fetch_rate()"``); ``# inferred: FBP103`` must be reported only when the
-third-party libraries are installed (the "full" environment) and must be absent in the
-bare one. Every other line must stay clean. A first-lines header
+(``# error: FBP107 "price_in() -> fetch_rate()"``); ``# inferred: FBP103`` must be reported
+only when the third-party libraries are installed (the "full" environment) and must be
+absent in the bare one. Every other line must stay clean. A first-lines header
 ``# OPTIONS: --fbp-call-depth=2`` passes options.
 """
 

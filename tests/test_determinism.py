@@ -4,7 +4,6 @@ one file's state into another file's results)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_runner import flake8_env
 from fixture_runner import FIXTURES
 from project_helpers import write_project
 
@@ -34,8 +34,7 @@ CUT_PROJECT = {
 def run_flake8(cwd: Path, files: list[str], *options: str) -> dict[str, list[str]]:
     """Per file, its FBP report lines in flake8's output order (``--isolated``: the
     repository's own config, which excludes the fixtures, is not read)."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLAKE8", "FBP_"))}
+    env = flake8_env()
     done = subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", "--select", "FBP",
          "--extend-select", "FBP111,FBP202,FBP303", *options, *files],

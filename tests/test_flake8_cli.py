@@ -268,6 +268,86 @@ def test_blocking_calls_option_uses_canonical_names(tmp_path: Path) -> None:
     assert codes(flake8(args, tmp_path)) == ["FBP103"]
 
 
+@pytest.mark.parametrize("declared", [
+    "sqlalchemy.engine.reflection.Inspector.get_multi_columns",
+    "sqlalchemy.Inspector.get_multi_columns",
+])
+def test_blocking_calls_option_matches_a_declared_method_however_imported(
+        tmp_path: Path, declared: str) -> None:
+    """A method declared on a class matches however the class is reached: imported from
+    its package or its defining module, or returned by ``inspect(engine)``."""
+    write_project(tmp_path, {"app.py": """
+        from sqlalchemy import Inspector, create_engine, inspect
+        from sqlalchemy.engine import reflection
+
+        engine = create_engine("sqlite://")
+
+
+        async def handler(ours: Inspector, theirs: reflection.Inspector):
+            ours.get_multi_columns()
+            theirs.get_multi_columns()
+            inspect(engine).get_multi_columns()
+            ours.get_multi_indexes()
+    """})
+    args = ["--select", "FBP", f"--fbp-blocking-calls={declared}=FBP106", "app.py"]
+    assert [(line, code) for _, line, code in codes_by_line(flake8(args, tmp_path).stdout)] \
+        == [(8, "FBP106"), (9, "FBP106"), (10, "FBP106"), (11, "FBP103")]
+
+
+def test_blocking_calls_option_matches_a_class_reexported_by_its_package(
+        tmp_path: Path) -> None:
+    """``mylib.Client.query`` declared; the code imports ``mylib.client.Client``."""
+    write_project(tmp_path, {"app.py": """
+        from mylib.client import Client
+        from otherlib.client import Client as Other
+
+
+        async def handler(client: Client, other: Other):
+            client.query()
+            other.query()
+            client.close()
+    """})
+    args = ["--select", "FBP", "--fbp-blocking-calls=mylib.Client.query=FBP103", "app.py"]
+    assert [(line, code) for _, line, code in codes_by_line(flake8(args, tmp_path).stdout)] \
+        == [(6, "FBP103")]
+
+
+MAIL_BY_OPTION = """
+    from fastapi import FastAPI
+    from mylib.mailer import Mailer
+
+    app = FastAPI(openapi_url=None)
+
+
+    @app.post("/signup")
+    def signup(mailer: Mailer, email: str):
+        mailer.deliver(email)
+        mailer.render(email)
+"""
+
+
+def test_mail_senders_option_declares_senders(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app.py": MAIL_BY_OPTION})
+    assert codes(flake8(["--select", "FBP", "app.py"], tmp_path)) == []
+    result = flake8(["--select", "FBP", "--fbp-mail-senders", "mylib.Mailer.deliver",
+                     "app.py"], tmp_path)
+    assert [(line, code) for _, line, code in codes_by_line(result.stdout)] == [(9, "FBP204")]
+    assert "mailer.deliver() sends email inline in endpoint signup()" in result.stdout
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_mail_senders_option_from_config_file(tmp_path: Path, config: str) -> None:
+    write_project(tmp_path, {"app.py": MAIL_BY_OPTION, config: """
+        [flake8]
+        select = FBP
+        fbp-mail-senders =
+            otherlib.send,
+            mylib.mailer.Mailer.deliver
+    """})
+    assert [(line, code) for _, line, code in codes_by_line(flake8(["app.py"], tmp_path).stdout)
+            ] == [(9, "FBP204")]
+
+
 LOG_OUTSIDE_THE_REQUEST_PATH = """
     import logging
 
@@ -338,6 +418,8 @@ def assert_one_line_error(result, option: str) -> None:
     ("--fbp-blocking-calls", "mylib.fetch=FBP102 extra"),
     ("--fbp-base-model", "1bad.Base"),
     ("--fbp-log-scope", "everywhere"),
+    ("--fbp-mail-senders", "mylib.send mail"),
+    ("--fbp-mail-senders", "mylib.send=FBP204"),
 ])
 def test_bad_option_value_is_one_line_error(project: Path, option: str, value: str) -> None:
     assert_one_line_error(flake8([f"{option}={value}", "app"], project), option)
@@ -346,7 +428,8 @@ def test_bad_option_value_is_one_line_error(project: Path, option: str, value: s
 def test_good_option_values_are_accepted(project: Path) -> None:
     result = flake8(["--select", "FBP", "--fbp-call-depth=2", "--fbp-secret-names=^pin$",
                      "--fbp-heavy-calls=numpy.linalg.inv", "--fbp-base-model=app.models.Base",
-                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106", "app"], project)
+                     "--fbp-blocking-calls=a.b=FBP101,c.d=fbp106",
+                     "--fbp-mail-senders=mylib.send,mylib.Mailer.deliver", "app"], project)
     assert result.returncode == 1 and codes(result) == ["FBP101"], result.stderr
 
 
@@ -486,3 +569,93 @@ def test_stdin_honours_per_file_ignores_by_display_name(editor_project: Path) ->
                      "--stdin-display-name", "app/routes.py", "-"], editor_project,
                     stdin=buffer)
     assert "FBP103" not in codes(result)
+
+
+# ----- FBP305 / FBP306 across modules ------------------------------------------------------
+PARAMETERS_PROJECT = {
+    "app/__init__.py": "",
+    "app/config.py": """
+        from functools import lru_cache
+
+
+        @lru_cache(maxsize=1)
+        def get_config(config_path_override: str = "", verbose: bool = False) -> dict:
+            return {"path": config_path_override, "verbose": verbose}
+
+
+        async def valid_item(item_id: int) -> int:
+            return item_id
+    """,
+    "app/cli.py": """
+        import sys
+
+        from app.config import get_config
+
+
+        def main() -> None:
+            print(get_config(sys.argv[1], verbose=True))
+    """,
+    "app/deps.py": """
+        from typing import Annotated
+
+        from fastapi import Depends
+
+        from app.config import valid_item
+
+        ItemDep = Annotated[int, Depends(valid_item)]
+    """,
+    "app/routes.py": """
+        from fastapi import APIRouter, Depends
+
+        from app.config import get_config
+        from app.deps import ItemDep
+
+        router = APIRouter(prefix="/shops/{shop_id}")
+
+
+        @router.post("/login")
+        async def login(shop_id: int, config: dict = Depends(get_config)):
+            return config
+
+
+        @router.get("/items/{item_id}")
+        async def item(shop_id: int, found: ItemDep):
+            return found
+
+
+        @router.get("/orders/{order_id}")
+        async def order(number: int, shop_id: int):
+            return number
+    """,
+}
+
+
+@pytest.fixture
+def parameters_project(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "proj", PARAMETERS_PROJECT)
+
+
+def test_parameter_rules_follow_the_project(parameters_project: Path) -> None:
+    """FBP305 names the CLI's direct call in another module; FBP306 sees the path
+    parameter consumed by a dependency behind an alias of another module."""
+    result = flake8(["--select", "FBP305,FBP306", "app"], parameters_project)
+    assert codes_by_line(result.stdout) == [("app/routes.py", 10, "FBP305"),
+                                            ("app/routes.py", 19, "FBP306")]
+    assert "though app/cli.py:7 passes them in a direct call" in result.stdout
+    assert "(app/config.py:5)" in result.stdout
+    assert "path parameter `{order_id}` of '/orders/{order_id}'" in result.stdout
+    from_stdin = flake8(["--select", "FBP305,FBP306", "--stdin-display-name",
+                         "app/routes.py", "-"], parameters_project,
+                        stdin=(parameters_project / "app/routes.py").read_text("utf-8"))
+    assert from_stdin.stdout == result.stdout
+
+
+def test_parameter_rules_obey_noqa_and_ignore(parameters_project: Path) -> None:
+    routes = parameters_project / "app/routes.py"
+    text = routes.read_text(encoding="utf-8")
+    routes.write_text(text.replace('@router.get("/orders/{order_id}")',
+                                   '@router.get("/orders/{order_id}")  # noqa: FBP306'),
+                      encoding="utf-8")
+    assert codes(flake8(["--select", "FBP", "app"], parameters_project)) == ["FBP305"]
+    assert codes(flake8(["--select", "FBP", "--extend-ignore", "FBP305", "app"],
+                        parameters_project)) == []

@@ -9,7 +9,6 @@ while an exponential blow-up or a hang still fails.
 from __future__ import annotations
 
 import ast
-import os
 import subprocess
 import sys
 import textwrap
@@ -21,6 +20,7 @@ from typing import Callable
 import pytest
 
 from flake8_fastapi_bp.plugin import Plugin
+from cli_runner import flake8_env
 from project_helpers import write_project
 
 # flake8's own checks (pyflakes) recurse once per nesting level: under the default
@@ -73,8 +73,7 @@ def flake8(cwd: Path, *args: str, bound: float, launcher: str | None = None,
     no traceback, at most one FBP000 per file, and the time bound in seconds."""
     command = [sys.executable, "-m", "flake8"] if launcher is None else [
         sys.executable, "-c", launcher]
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLAKE8", "FBP_"))}
+    env = flake8_env()
     env.update(env_extra or {})
     started = time.monotonic()
     done = subprocess.run([*command, "--select", "FBP", *args], cwd=cwd, env=env,

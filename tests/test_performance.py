@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import ast
 import gc
-import os
 import subprocess
 import sys
 import weakref
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cli_runner import flake8_env
 from fixture_runner import fixture_files, run_plugin
 from project_helpers import imported_helper, write_project
 
@@ -271,8 +271,7 @@ def test_profile_splits_the_time_by_phase(tmp_path: Path) -> None:
                 pause()
         """,
     })
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("FLAKE8", "FBP_"))}
+    env = flake8_env()
     env["FBP_PROFILE"] = "1"
     script = ("import resource, sys\nfrom flake8.main.cli import main\n"
               "try:\n    main(sys.argv[1:])\nfinally:\n"
@@ -320,7 +319,7 @@ class K(Base, metaclass=M):
 
 
 def test_child_fields_walk_every_node_but_the_context_markers() -> None:
-    from flake8_fastapi_bp.resolve.walk import walk
+    from flake8_fastapi_bp.resolve.walking import walk
     from flake8_fastapi_bp.syntax import CHILD_FIELDS
 
     contexts = (ast.Load, ast.Store, ast.Del)

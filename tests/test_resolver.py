@@ -366,6 +366,73 @@ def test_unknown_receivers_stay_unknown(tmp_path: Path) -> None:
     assert checked.callee("factory") is None
 
 
+# ----- Starlette State -------------------------------------------------------------------------
+STATE_FILES = {
+    "svc/__init__.py": "",
+    "svc/setup.py": """
+        import httpx
+        from fastapi import FastAPI, Request
+        from sqlalchemy.orm import Session
+
+        def lifespan(app: FastAPI):
+            app.state.http = httpx.Client()
+            app.state.mixed = httpx.Client()
+            app.state.loop = app.state.loop
+            yield
+            app.state.http = None
+
+        def middleware(request: Request, call_next):
+            setattr(request.state, "db", Session())
+            request.state.pair, other = 1, 2
+
+        def other(app):
+            app.state.mixed = httpx.AsyncClient()
+            app.state.only_here = httpx.Client()
+    """,
+    "svc/routes.py": """
+        from fastapi import Request, WebSocket
+
+        def read(request: Request, websocket: WebSocket):
+            request.app.state.http.get("u")
+            websocket.app.state.http.get("u")
+            request.state.http.get("u")
+            request.state.db.execute("q")
+            getattr(request.state, "db").execute("q")
+            getattr(request.state, "db", None).execute("q")
+            request.app.state.mixed.get("u")
+            request.app.state.loop.get("u")
+            request.app.state.only_here.get("u")
+            request.state.pair.get("u")
+    """,
+}
+
+
+def test_state_attributes_take_the_type_every_assignment_agrees_on(tmp_path: Path) -> None:
+    write_project(tmp_path, STATE_FILES)
+    checked = load_file(tmp_path, "svc/routes.py")
+    assert checked.callee("request.app.state.http.get") == "httpx.Client.get"
+    assert checked.callee("websocket.app.state.http.get") == "httpx.Client.get"
+    assert checked.callee("request.state.db.execute") == SESSION + ".execute"
+    assert checked.callee('getattr(request.state, "db").execute') == SESSION + ".execute"
+    assert checked.callee('getattr(request.state, "db", None).execute') == SESSION + ".execute"
+    # The request's namespace is not the app's; two types, a cycle, a write through an
+    # untyped receiver alone, an unpacking: unknown.
+    for unknown in ("request.state.http.get", "request.app.state.mixed.get",
+                    "request.app.state.loop.get", "request.app.state.only_here.get",
+                    "request.state.pair.get"):
+        assert checked.callee(unknown) is None, unknown
+
+
+def test_state_answers_do_not_depend_on_the_first_question(tmp_path: Path) -> None:
+    write_project(tmp_path, STATE_FILES)
+    first = load_file(tmp_path, "svc/setup.py")
+    assert first.type_of("app.state.loop") is None
+    checked = load_file(tmp_path, "svc/routes.py")
+    checked.resolver = first.resolver
+    assert checked.callee("request.app.state.loop.get") is None
+    assert checked.callee("request.app.state.http.get") == "httpx.Client.get"
+
+
 # ----- classes -------------------------------------------------------------------------------
 def test_self_attributes_set_in_init(tmp_path: Path) -> None:
     checked = single(tmp_path, """

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from ..declared import declared_value
 from ..syntax import keyword_value, written_name
 
 
@@ -54,6 +55,16 @@ _MONGO_COLLECTION = (
     "delete_many aggregate count_documents estimated_document_count distinct "
     "find_one_and_update find_one_and_delete find_one_and_replace bulk_write create_index "
     "create_indexes drop drop_index list_indexes")
+# Reflection: each question is a query on the database's catalog.
+_SQLA_INSPECTOR = (
+    "get_schema_names get_table_names get_view_names get_materialized_view_names "
+    "get_sequence_names get_temp_table_names get_temp_view_names get_table_options "
+    "get_view_definition get_columns get_pk_constraint get_foreign_keys get_indexes "
+    "get_unique_constraints get_table_comment get_check_constraints "
+    "get_sorted_table_and_fkc_names get_multi_columns get_multi_pk_constraint "
+    "get_multi_foreign_keys get_multi_indexes get_multi_unique_constraints "
+    "get_multi_check_constraints get_multi_table_options get_multi_table_comment "
+    "has_table has_schema has_index has_sequence reflect_table")
 _DBAPI_CURSOR = "execute executemany fetchone fetchall fetchmany callproc"
 _REDIS = (
     "get set delete exists expire setex getex getdel incr incrby decr decrby hget hset hgetall "
@@ -83,6 +94,7 @@ BLOCKING_CALLS: dict[str, Blocking] = {
                DATABASE),
     **_methods("sqlalchemy.engine.Connection",
                "execute scalar scalars commit rollback exec_driver_sql", DATABASE),
+    **_methods("sqlalchemy.engine.reflection.Inspector", _SQLA_INSPECTOR, DATABASE),
     **_methods("pymongo.collection.Collection", _MONGO_COLLECTION, DATABASE),
     **_methods("pymongo.database.Database",
                "command list_collection_names create_collection drop_collection", DATABASE),
@@ -113,7 +125,12 @@ BLOCKING_CALLS: dict[str, Blocking] = {
     "io.open": FILE,
     "codecs.open": FILE,
     **_methods("pathlib.Path", "read_text read_bytes write_text write_bytes open", FILE),
-    **_methods("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree", FILE),
+    **_methods("shutil", "copy copy2 copyfile copyfileobj copytree move rmtree make_archive "
+                         "unpack_archive", FILE),
+    # Archives: (de)compression and the files read or written, for as long as the archive
+    # takes; an in-memory archive (``BytesIO``) is the same wait, spent compressing.
+    **_methods("zipfile.ZipFile", "extractall extract write writestr read testzip", FILE),
+    **_methods("tarfile.TarFile", "extractall extract add addfile getmembers getnames", FILE),
     # ``seek`` moves an offset and is left out, like the metadata calls (``os.path.exists``).
     **_methods("tempfile.SpooledTemporaryFile", "read readline readlines write writelines",
                UPLOAD),
@@ -129,6 +146,11 @@ BLOCKING_CALLS: dict[str, Blocking] = {
                SOCKET),
     "smtplib.SMTP": MAIL,
     **_methods("smtplib.SMTP", "sendmail send_message login starttls connect ehlo quit", MAIL),
+    "emails.Message.send": MAIL,
+    "yagmail.SMTP.send": MAIL,
+    **_methods("redmail.EmailSender", "send send_message", MAIL),
+    "redmail.gmail.send": MAIL,
+    "redmail.outlook.send": MAIL,
     "ftplib.FTP": FTP,
     **_methods("ftplib.FTP", "login retrbinary retrlines storbinary storlines cwd nlst "
                              "connect quit", FTP),
@@ -246,8 +268,9 @@ def blocking_kind(qualname: str | None, extra: dict[str, Blocking] | None = None
         return None
     if call is not None and returns_at_once(qualname, call):
         return None
-    if extra and qualname in extra:
-        return extra[qualname]
+    declared = declared_value(qualname, extra) if extra else None
+    if declared is not None:
+        return declared
     if qualname in BLOCKING_CALLS:
         return BLOCKING_CALLS[qualname]
     owner, _, method = qualname.rpartition(".")

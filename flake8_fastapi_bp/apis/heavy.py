@@ -7,6 +7,8 @@ instance of ``T`` is ``T.method``, calling an instance is ``T.__call__``.
 
 from __future__ import annotations
 
+from ..declared import is_declared
+
 
 def _methods(owner: str, names: str) -> frozenset[str]:
     return frozenset(f"{owner}.{name}" for name in names.split())
@@ -85,7 +87,7 @@ def is_heavy(qualname: str | None, extra: frozenset[str] = frozenset()) -> bool:
     """Is the canonical callee name a CPU-heavy call (``extra``: --fbp-heavy-calls)?"""
     if not qualname:
         return False
-    if qualname in HEAVY_CALLS or qualname in extra:
+    if qualname in HEAVY_CALLS or (extra and is_declared(qualname, extra)):
         return True
     owner, _, method = qualname.rpartition(".")
     if owner.startswith(PASSLIB_HANDLERS + ".") and method in PASSLIB_HANDLER_METHODS:

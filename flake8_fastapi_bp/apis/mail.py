@@ -11,6 +11,12 @@ MAIL_SENDS: frozenset[str] = frozenset({
     "aiosmtplib.send", "aiosmtplib.SMTP.sendmail", "aiosmtplib.SMTP.send_message",
     "fastapi_mail.FastMail.send_message",
     "sendgrid.SendGridAPIClient.send",
+    # Sync SMTP senders: ``emails.Message(...).send(smtp=...)`` (FastAPI's full-stack
+    # template), yagmail, redmail (``gmail``/``outlook`` are ready-made ``EmailSender``s).
+    "emails.Message.send",
+    "yagmail.SMTP.send",
+    "redmail.EmailSender.send", "redmail.EmailSender.send_message",
+    "redmail.gmail.send", "redmail.outlook.send",
     # boto3 clients are untyped: only SES/SESv2 clients have these methods.
     "boto3.client.send_email", "boto3.client.send_raw_email",
     "boto3.client.send_templated_email", "boto3.client.send_bulk_templated_email",

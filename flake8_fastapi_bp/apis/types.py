@@ -27,6 +27,7 @@ ALIASES: dict[str, str] = {
     "fastapi.requests.Request": "starlette.requests.Request",
     "fastapi.WebSocket": "starlette.websockets.WebSocket",
     "fastapi.websockets.WebSocket": "starlette.websockets.WebSocket",
+    "fastapi.requests.HTTPConnection": "starlette.requests.HTTPConnection",
     "fastapi.UploadFile": "starlette.datastructures.UploadFile",
     "fastapi.datastructures.UploadFile": "starlette.datastructures.UploadFile",
     "fastapi.concurrency.run_in_threadpool": "starlette.concurrency.run_in_threadpool",
@@ -69,6 +70,9 @@ ALIASES: dict[str, str] = {
     "sqlalchemy.Engine": "sqlalchemy.engine.Engine",
     "sqlalchemy.Connection": "sqlalchemy.engine.Connection",
     "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.inspection.inspect": "sqlalchemy.inspect",
+    "sqlalchemy.Inspector": "sqlalchemy.engine.reflection.Inspector",
+    "sqlalchemy.engine.Inspector": "sqlalchemy.engine.reflection.Inspector",
     "sqlalchemy.ext.asyncio.session.async_sessionmaker":
         "sqlalchemy.ext.asyncio.async_sessionmaker",
     "sqlalchemy.ext.asyncio.engine.create_async_engine":
@@ -113,6 +117,8 @@ ALIASES: dict[str, str] = {
     "importlib.resources.abc.Traversable": "pathlib.Path",
     "importlib.abc.Traversable": "pathlib.Path",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "zipfile.PyZipFile": "zipfile.ZipFile",
+    "tarfile.TarFile.open": "tarfile.open",
     "socket.SocketType": "socket.socket",
     "ssl.SSLSocket": "socket.socket",
     "logging.Logger": "logging.Logger",
@@ -141,6 +147,14 @@ ALIASES: dict[str, str] = {
     "aiosmtplib.smtp.SMTP": "aiosmtplib.SMTP",
     "fastapi_mail.fastmail.FastMail": "fastapi_mail.FastMail",
     "sendgrid.sendgrid.SendGridAPIClient": "sendgrid.SendGridAPIClient",
+    "emails.message.Message": "emails.Message",
+    "emails.message.html": "emails.html",
+    "yagmail.sender.SMTP": "yagmail.SMTP",
+    "yagmail.SMTP_SSL": "yagmail.SMTP",
+    "redmail.email.sender.EmailSender": "redmail.EmailSender",
+    "redmail.email.EmailSender": "redmail.EmailSender",
+    "redmail.email.gmail": "redmail.gmail",
+    "redmail.email.outlook": "redmail.outlook",
     "pydantic.main.BaseModel": "pydantic.BaseModel",
 }
 
@@ -252,6 +266,7 @@ RETURNS: dict[str, str] = {
         "AutoModelForQuestionAnswering", "AutoModelForImageClassification")},
     "torch.jit.load": "torch.jit.ScriptModule",
     "pwdlib.PasswordHash.recommended": "pwdlib.PasswordHash",
+    "emails.html": "emails.Message",
     "re.compile": "re.Pattern",
     "socket.socket": "socket.socket",  # a lower-case class: not typed by its name
     "socket.create_connection": "socket.socket",
@@ -285,6 +300,7 @@ RETURNS: dict[str, str] = {
     "structlog.wrap_logger": "structlog.BoundLogger",
     "structlog.stdlib.wrap_logger": "structlog.BoundLogger",
     "subprocess.Popen": "subprocess.Popen",
+    "tarfile.open": "tarfile.TarFile",
     "pathlib.Path": "pathlib.Path",
     "pathlib.Path.joinpath": "pathlib.Path",
     "pathlib.Path.__truediv__": "pathlib.Path",
@@ -300,6 +316,7 @@ RETURNS: dict[str, str] = {
     "http.client.HTTPConnection": "http.client.HTTPConnection",
     "ftplib.FTP": "ftplib.FTP",
     "smtplib.SMTP": "smtplib.SMTP",
+    "yagmail.SMTP": "yagmail.SMTP",
     "queue.Queue": "queue.Queue",
     "threading.Lock": "threading.Lock",
     "threading.RLock": "threading.Lock",
@@ -307,6 +324,14 @@ RETURNS: dict[str, str] = {
     "threading.Semaphore": "threading.Semaphore",
     "threading.BoundedSemaphore": "threading.Semaphore",
     "threading.Condition": "threading.Condition",
+}
+
+# What a call returns when its first argument is an instance of one of the given types,
+# keyed by the callee; any other argument (or one of unknown type) gives unknown.
+# ``inspect(engine)`` reflects the database; ``inspect(user)`` is an ORM state, no I/O.
+RETURNS_BY_ARGUMENT: dict[str, tuple[frozenset[str], str]] = {
+    "sqlalchemy.inspect": (frozenset({"sqlalchemy.engine.Engine", "sqlalchemy.engine.Connection"}),
+                           "sqlalchemy.engine.reflection.Inspector"),
 }
 
 # A value of the key type yields a value of the mapped type on *any* attribute or
@@ -320,11 +345,24 @@ ATTRIBUTE_TYPES: dict[str, str] = {
     "motor.motor_asyncio.AsyncIOMotorCollection": "motor.motor_asyncio.AsyncIOMotorCollection",
 }
 
+# Starlette's ``State``, one namespace per kind and per project: the app's (``app.state``,
+# ``request.app.state``) and the connection's (``request.state``, ``websocket.state``).
+# Their attributes take the type of what the project assigns to them (resolve/state.py).
+APP_STATE = "starlette.datastructures.State"
+CONNECTION_STATE = "starlette.requests.HTTPConnection.state"
+STATE_NAMESPACES = frozenset({APP_STATE, CONNECTION_STATE})
+
 # Attributes whose type is known whatever the object: ``upload.file`` is a SpooledTemporaryFile.
 MEMBER_TYPES: dict[str, str] = {
     "starlette.datastructures.UploadFile.file": "tempfile.SpooledTemporaryFile",
     "starlette.requests.Request.app": "fastapi.FastAPI",
-    "fastapi.FastAPI.state": "starlette.datastructures.State",
+    "starlette.requests.HTTPConnection.app": "fastapi.FastAPI",
+    "starlette.websockets.WebSocket.app": "fastapi.FastAPI",
+    "fastapi.FastAPI.state": APP_STATE,
+    "starlette.Starlette.state": APP_STATE,
+    "starlette.requests.Request.state": CONNECTION_STATE,
+    "starlette.requests.HTTPConnection.state": CONNECTION_STATE,
+    "starlette.websockets.WebSocket.state": CONNECTION_STATE,
     "fastapi.FastAPI.router": "fastapi.APIRouter",
 }
 

@@ -34,11 +34,19 @@ def read_source(path: Path) -> str | None:
     newlines; None if unreadable."""
     try:
         data = path.read_bytes()
-        if len(data) > MAX_MODULE_BYTES:
-            return None
+    except OSError:
+        return None
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> str | None:
+    """``read_source`` on bytes already read (the persistent cache hashes them first)."""
+    if len(data) > MAX_MODULE_BYTES:
+        return None
+    try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding)
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+    except (SyntaxError, UnicodeDecodeError, LookupError):
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 

@@ -16,20 +16,22 @@ import builtins
 from typing import Any, Callable, Iterator
 
 from ..apis.types import (ATTRIBUTE_TYPES, DEPENDS, ITERATOR_TYPES, LITERAL_TYPES,
-                          MEMBER_TYPES, RETURNS, canonical)
+                          MEMBER_TYPES, RETURNS, RETURNS_BY_ARGUMENT, STATE_NAMESPACES,
+                          canonical)
 from .annotations import AnnotationReader
 from .infer import Inference
 from .module import FUNCTION_TYPES, Binding, FunctionNode, ModuleInfo, Scope
 from .project import Project
+from .state import StateAttributes
 from .syntax_facts import (bound_by_comprehension, is_classmethod, is_staticmethod,
                            method_of_itself, self_assignments)
 from .values import Definition, Value, is_capword, qualname_of_def
-from .walk import returned_values, yields
+from .walking import returned_values, yields
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-class Resolver(AnnotationReader):
+class Resolver(StateAttributes, AnnotationReader):
     """Answers "what does this expression refer to" for any module of the project."""
 
     def __init__(self, project: Project, inference: Inference | None = None) -> None:
@@ -41,6 +43,7 @@ class Resolver(AnnotationReader):
         # Answers about project defs and classes (results, members, library bases), for
         # the run: keyed by ``Definition`` (a position), they need no module once known.
         self._definitions: dict[tuple[str, object], tuple[object, int]] = {}
+        self._state_answers: dict[tuple[str, object], tuple[object, int]] = {}  # State attributes
 
     def value(self, module: ModuleInfo, expr: ast.AST | None) -> Value | None:
         if expr is None:
@@ -344,6 +347,8 @@ class Resolver(AnnotationReader):
         member = f"{base.name}.{attr}"
         if member in MEMBER_TYPES:
             return Value(MEMBER_TYPES[member], True)
+        if base.name in STATE_NAMESPACES:
+            return self._state_member(base.name, attr)
         if base.definition is not None and base.definition.is_class:
             found = self._class_member(base.definition, attr, instance=True)
             if found is not None:
@@ -397,17 +402,29 @@ class Resolver(AnnotationReader):
         target = self.callee_value(module, call)
         if target is None:
             return None
+        if target.name == "builtins.getattr" and not target.instance:
+            return self._getattr_value(module, call)
         if target.definition is not None and not target.instance:
             return self.function_result(target.definition)
         name = f"{target.name}.__call__" if target.instance else target.name
         if name in RETURNS:
             return Value(RETURNS[name], True)
+        if name in RETURNS_BY_ARGUMENT:
+            return self._argument_return(module, call, *RETURNS_BY_ARGUMENT[name])
         if not target.instance and is_capword(name):
             return Value(name, True)
         if self.inference is not None and self.inference.wanted(name):
             inferred = self.inference.instance_type(module, call)
             return Value(canonical(inferred), True) if inferred else None
         return None
+
+    def _argument_return(self, module: ModuleInfo, call: ast.Call, accepted: frozenset[str],
+                         result: str) -> Value | None:
+        """``inspect(engine)``: the result type follows the first argument's type."""
+        given = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) \
+            else None
+        return Value(result, True) if given is not None \
+            and self.type_of(module, given) in accepted else None
 
     def _function_result(self, definition: Definition, injected: bool) -> Value | None:
         node = definition.node

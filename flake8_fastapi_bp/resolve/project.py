@@ -71,7 +71,7 @@ class Project:
         self.scan_root = scan_root
         # The run this project belongs to: its files, memory counters and text index.
         self.run = run
-        self.files = run.files
+        self.disk = run.files  # the run's view of the disk
         self.memory = run.memory
         self._paths: dict[str, tuple[Path, bool] | None] = {}
         self._modules: dict[str, ModuleInfo | None] = {}
@@ -102,9 +102,9 @@ class Project:
         relative = Path(*name.split("."))
         for root in self.roots:
             base = root / relative
-            if self.files.has_file(base.parent, base.name + ".py"):
+            if self.disk.has_file(base.parent, base.name + ".py"):
                 return base.with_suffix(".py"), False
-            if self.files.has_file(base, "__init__.py"):
+            if self.disk.has_file(base, "__init__.py"):
                 return base / "__init__.py", True
         return None
 
@@ -132,7 +132,7 @@ class Project:
     def outline_or_whole(self, path: Path, name: str, is_package: bool) -> ModuleInfo | None:
         """The index of another module of the project: an outline when the file is not
         already parsed (and splits into statements), else the whole module."""
-        source = self.files.unparsed_source(path)
+        source = self.disk.unparsed_source(path)
         if source is not None and len(source) >= OUTLINE_MIN_CHARS:
             try:
                 outline = OutlineModule.build(source, path, name, is_package, self.memory)
@@ -140,7 +140,7 @@ class Project:
                 outline = None
             if outline is not None:
                 return outline
-        parsed = self.files.parsed_file(path, source)  # the text is read once
+        parsed = self.disk.parsed_file(path, source)  # the text is read once
         return index_module(parsed[1], path, name, is_package, parsed[0]) if parsed else None
 
     def register(self, info: ModuleInfo) -> None:
@@ -207,8 +207,8 @@ class Project:
     def checked_name(self, path: Path) -> tuple[str, bool]:
         """Inside a regular package the name comes from the package chain, else from the
         roots (the project root first: ``app.main`` rather than ``main``)."""
-        if self.files.has_file(path.parent, "__init__.py"):
-            dotted = dotted_name(path, self.files.package_root(path))
+        if self.disk.has_file(path.parent, "__init__.py"):
+            dotted = dotted_name(path, self.disk.package_root(path))
             if dotted is not None:
                 return dotted
         ordered = [root for root in self.roots if root != path.parent] + [path.parent]
@@ -235,13 +235,22 @@ class Project:
                 return dotted
         return "", False
 
-    def texts(self) -> Iterator[tuple[Path, str]]:
-        """Every project source file's text, one at a time, for cheap cross-module scans
-        (callers keep what they extract, never the texts: a project may be large)."""
+    def holds(self, path: Path) -> bool:
+        """Is ``path`` this project's own file, not one of a project nested below its
+        scan root (a directory with a project file of its own)?"""
+        return self.disk.marker_root(path.parent) in (self.scan_root, None)
+
+    def files(self) -> list[Path]:
+        """Every project source file below ``scan_root`` (up to ``MAX_SCANNED_FILES``)."""
         files = files_module.python_files(self.scan_root)
         # A project larger than the scan is only partly known to text pre-filters.
         self.scan_complete = len(files) < files_module.MAX_SCANNED_FILES
-        for path in files:
+        return files
+
+    def texts(self) -> Iterator[tuple[Path, str]]:
+        """Every project source file's text, one at a time, for cheap cross-module scans
+        (callers keep what they extract, never the texts: a project may be large)."""
+        for path in self.files():
             source = read_source(path)
             if source is not None:
                 yield path, source

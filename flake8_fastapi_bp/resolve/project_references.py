@@ -14,11 +14,13 @@ from typing import Iterator
 
 from ..apis.heavy import CALLED_INSTANCE_ROOTS
 from ..apis.mail import MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY
+from ..apis.parameters import PATH_PARAMETER
 from ..profiling import timed
+from .disk_cache import Facts, scanned
 from .module import ModuleInfo
+from .project import Project
 from .text_scans import (IMPORT_WORD, defined_in_text, imported_roots_in,
                          matches_at_line_starts)
-from .project import Project
 
 # Each pattern starts with its keyword and checks the word boundary before it after it
 # (``Depends(?<!\wDepends)``): ``re`` then jumps to the keyword (see module.defined_in_text).
@@ -83,6 +85,11 @@ class ProjectReferences:
     # use, by FBP602's request-path scope (most runs never ask).
     role_file_calls: dict[str, tuple[Path, ...]] | None = None
     role_file_imports: dict[Path, frozenset[str]] = field(default_factory=dict)
+    # Files that may assign an attribute of a Starlette ``State`` (``app.state.http = ...``,
+    # ``setattr(request.state, "db", ...)``), by attribute name; ``*`` for a name that is
+    # not a literal (``setattr(request.state, key, ...)``).
+    state_writers: dict[str, set[Path]] = field(default_factory=dict)
+    role_candidates: list[Path] = field(default_factory=list)
 
     def files_calling(self, project: Project, name: str,
                       imported: frozenset[str]) -> tuple[Path, ...]:
@@ -94,6 +101,57 @@ class ProjectReferences:
             self.role_file_calls = _calls_in_role_files(project, self)
         return tuple(path for path in self.role_file_calls.get(name, ())
                      if not imported.isdisjoint(self.role_file_imports[path]))
+
+    # FBP305/FBP306, read on first use: the files that write a call of a name used as a
+    # dependency, the ``{name}``s of the project's route paths and prefixes, and the
+    # files that may pass ``dependencies=`` to an app, a router or ``include_router``.
+    dependency_calls: dict[str, tuple[Path, ...]] | None = None
+    path_names: frozenset[str] | None = None
+    shared_dependency_files: tuple[Path, ...] | None = None
+
+    def files_calling_dependency(self, project: Project, name: str) -> tuple[Path, ...]:
+        """The files that write ``name(`` (or ``.name(``), for a name some file writes
+        inside ``Depends(...)``/``Security(...)``."""
+        if self.dependency_calls is None:
+            self._scan_for_parameters(project)
+        return (self.dependency_calls or {}).get(name, ())
+
+    def route_path_names(self, project: Project) -> frozenset[str]:
+        """Every ``{name}`` written in a path-like string literal (``"/items/{item_id}"``,
+        f-strings left out) anywhere in the project."""
+        if self.path_names is None:
+            self._scan_for_parameters(project)
+        return self.path_names or frozenset()
+
+    def files_sharing_dependencies(self, project: Project) -> tuple[Path, ...]:
+        if self.shared_dependency_files is None:
+            self._scan_for_parameters(project)
+        return self.shared_dependency_files or ()
+
+    def _scan_for_parameters(self, project: Project) -> None:
+        # Two passes (texts are not kept): the classes named by ``Depends()`` first. Files
+        # of a project nested below this one (its own setup.cfg ...) are not this one's.
+        dependencies = set(self.by_kind["dependency"].keys())
+        for _, text in project.texts():
+            if "Depends()" in text or "Security()" in text:
+                dependencies.update(_IMPLICIT_DEPENDENCY.findall(text))
+        calls: dict[str, list[Path]] = {}
+        names: set[str] = set()
+        shared: list[Path] = []
+        for path, text in project.texts():
+            if not project.holds(path):
+                continue
+            for name in dependencies & set(_CALLED_NAME.findall(text)):
+                calls.setdefault(name, []).append(path)
+            if "{" in text:
+                names.update(name for found in _PATH_LITERAL.finditer(text)
+                             if not text[found.start() - 1:found.start()].isalnum()
+                             for name in PATH_PARAMETER.findall(found.group(2)))
+            if "dependencies" in text and _SHARED_DEPENDENCIES.search(text):
+                shared.append(path)
+        self.dependency_calls = {name: tuple(paths) for name, paths in calls.items()}
+        self.path_names = frozenset(names)
+        self.shared_dependency_files = tuple(shared)
 
     # Other uses (not runs, not imports) of the names of async functions that some file
     # runs with ``asyncio.run``...: filled on the first question (``uses_besides_runs``).
@@ -138,6 +196,16 @@ _SEND_WORD = re.compile(r"send(?<!\wsend)\w*")
 # ``name(`` after a word boundary (the look-behind fails fast inside a word).
 _CALLED_NAME = re.compile(r"(?<!\w)(\w+)[ \t]*\(")
 _WEB_FRAMEWORKS = ("fastapi", "starlette")
+# A string literal that starts with ``/`` and the ``{name}``/``{name:converter}`` parts of
+# it; one with a letter right before its quote (an f-string, a rare ``r"/..."``) is skipped.
+_PATH_LITERAL = re.compile(r"([\"'])(/[^\"'\n]*\{[^\"'\n]*)\1")
+# ``Annotated[Checker, Depends()]``, ``checker: Checker = Depends()``: the class named.
+_IMPLICIT_DEPENDENCY = re.compile(r"(\w+)\s*[,=]\s*(?:Depends|Security)\(\s*\)")
+_SHARED_DEPENDENCIES = re.compile(r"dependencies(?<!\wdependencies)\s*=")
+# ``app.state.http = ...`` / ``state.db: Session = ...`` and ``setattr(x.state, "db", ...)``;
+# each pattern starts with its keyword.
+_STATE_ASSIGNED = re.compile(r"state(?<!\wstate)\.(\w+)[ \t]*(?::[^=\n]*)?=(?!=)")
+_STATE_SET = re.compile(r"setattr(?<!\wsetattr)\(\s*[^,()]*state\s*,\s*(?:(['\"])(\w+)\1)?")
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
 
@@ -145,19 +213,22 @@ _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)
 def project_references(project: Project) -> ProjectReferences:
     """Names used as dependencies / background tasks anywhere in the project (text scan),
     read once per run and scan root."""
-    scanned = project.run.references
+    known = project.run.references
     key = project.scan_root
-    if key not in scanned:
+    if key not in known:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
-        for path, text in project.texts():
-            _scan_text(path, text, found)
+        candidates = []
+        for path, facts in scanned(project.scan_root, project.files(), "scan", scan_facts):
+            _add_facts(path, facts, found)
+            candidates.append((path, facts.get("web") is True, _strings(facts, "defs")))
         found.complete = project.scan_complete
+        found.role_candidates = _role_candidates(candidates, found)
         # Only an async def can be a CLI entry point: other run names are kept for nothing.
         runs = found.by_kind["run"]
         for name in runs.keys() - found.async_defs:
             del runs[name]
-        scanned[key] = found
-    return scanned[key]
+        known[key] = found
+    return known[key]
 
 
 @timed("import-scan")
@@ -210,45 +281,92 @@ def _scan_uses(path: Path, text: str, words: list[re.Pattern[str]],
                 frozenset(receivers.get(name, ()))))
 
 
-def _scan_text(path: Path, text: str, into: ProjectReferences) -> None:
-    defined = set(_TOP_LEVEL_DEF.findall(text))
+def scan_facts(text: str) -> Facts:
+    """What the project scan takes from one file: a pure function of its text, kept in
+    the persistent cache (``disk_cache``)."""
+    facts: Facts = {"defs": sorted(set(_TOP_LEVEL_DEF.findall(text))),
+                    "names": sorted(defined_in_text(text) | set(_NAME_ALIAS.findall(text))),
+                    "heavy": [root for root in CALLED_INSTANCE_ROOTS if root in text],
+                    "web": any(word in text for word in _WEB_FRAMEWORKS)}
     if "async" in text:
-        into.async_defs.update(_ASYNC_DEF.findall(text))
-    into.defined_names.update(defined_in_text(text))
-    into.defined_names.update(_NAME_ALIAS.findall(text))
-    into.called_instance_roots.update(root for root in CALLED_INSTANCE_ROOTS if root in text)
+        facts["async"] = sorted(set(_ASYNC_DEF.findall(text)))
     if "send" in text:  # every mail-sending method name has it
-        found = MAIL_METHOD_NAMES.intersection(_SEND_WORD.findall(text))
-        if found:
-            into.mail_words[path] = frozenset(found)
+        facts["mail"] = sorted(MAIL_METHOD_NAMES.intersection(_SEND_WORD.findall(text)))
     if any(root in text for root in MAIL_METHODS_BY_LIBRARY):
-        into.mail_libraries.update(MAIL_METHODS_BY_LIBRARY.keys() & imported_roots_in(text))
+        facts["mail_libraries"] = sorted(MAIL_METHODS_BY_LIBRARY.keys() & imported_roots_in(text))
+    if "state" in text:
+        writers = _state_writer_names(text)
+        if writers:
+            facts["state"] = sorted(writers)
+    for kind, patterns in _REFERENCE.items():
+        if any(hint in text for hint in _REFERENCE_HINTS[kind]):
+            names = {found for pattern in patterns for found in pattern.findall(text)}
+            if names:
+                facts["ref:" + kind] = sorted(names)
+    if any(key.startswith("ref:") for key in facts):
+        facts["imports"] = sorted(import_words(text))
+    return facts
+
+
+def _add_facts(path: Path, facts: Facts, into: ProjectReferences) -> None:
+    defined = set(_strings(facts, "defs"))
+    into.async_defs.update(_strings(facts, "async"))
+    into.defined_names.update(_strings(facts, "names"))
+    into.called_instance_roots.update(_strings(facts, "heavy"))
+    if _strings(facts, "mail"):
+        into.mail_words[path] = frozenset(_strings(facts, "mail"))
+    into.mail_libraries.update(_strings(facts, "mail_libraries"))
+    for name in _strings(facts, "state"):
+        into.state_writers.setdefault(name, set()).add(path)
     for name in defined:
         into.definitions[name] = into.definitions.get(name, 0) + 1
-    words: frozenset[str] | None = None
-    for kind, patterns in _REFERENCE.items():
-        if not any(hint in text for hint in _REFERENCE_HINTS[kind]):
-            continue
-        for name in {found for pattern in patterns for found in pattern.findall(text)}:
-            if words is None:
-                words = import_words(text)
+    words = frozenset(map(sys.intern, _strings(facts, "imports")))
+    for kind in _REFERENCE:
+        for name in _strings(facts, "ref:" + kind):
             into.by_kind[kind].setdefault(name, []).append(
                 _Reference(path, name in defined, words))
 
 
+def _state_writer_names(text: str) -> set[str]:
+    """The ``State`` attribute names the file may assign; ``*`` for a computed one."""
+    names = set(_STATE_ASSIGNED.findall(text))
+    if "setattr" in text:
+        names.update(found.group(2) or "*" for found in _STATE_SET.finditer(text))
+    return names
+
+
+def _strings(facts: Facts, key: str) -> list[str]:
+    value = facts.get(key, [])
+    return value if isinstance(value, list) else []
+
+
+def _role_candidates(scanned: list[tuple[Path, bool, list[str]]],
+                     references: ProjectReferences) -> list[Path]:
+    """The files that may hold a FastAPI role function: they mention fastapi/starlette,
+    or define a function used as a dependency or task elsewhere."""
+    role_names = references.by_kind["dependency"].keys() | references.by_kind["task"].keys()
+    return [path for path, web, defined in scanned
+            if web or not role_names.isdisjoint(defined)]
+
+
+def called_facts(text: str) -> Facts:
+    """The names a file calls (``name(`` or ``.name(``) and its import words: FBP602's
+    request-path scan of the role files, kept in the persistent cache."""
+    return {"called": sorted(set(_CALLED_NAME.findall(text))),
+            "imports": sorted(import_words(text))}
+
+
 def _calls_in_role_files(project: Project,
                          references: ProjectReferences) -> dict[str, tuple[Path, ...]]:
-    role_names = references.by_kind["dependency"].keys() | references.by_kind["task"].keys()
     found: dict[str, list[Path]] = {}
-    for path, text in project.texts():
-        if not any(word in text for word in _WEB_FRAMEWORKS) \
-                and role_names.isdisjoint(_TOP_LEVEL_DEF.findall(text)):
-            continue
-        called = set(_CALLED_NAME.findall(text))
+    for path, facts in scanned(project.scan_root, references.role_candidates, "called",
+                               called_facts):
+        called = set(_strings(facts, "called"))
         if references.complete:  # only names some def of the project has can be helpers
             called &= references.defined_names
         if called:
-            references.role_file_imports[path] = import_words(text)
+            references.role_file_imports[path] = frozenset(
+                map(sys.intern, _strings(facts, "imports")))
         for name in called:
             found.setdefault(name, []).append(path)
     return {name: tuple(paths) for name, paths in found.items()}

@@ -9,7 +9,7 @@ import ast
 from .lazy_class import add_methods_mentioning
 from .module import (FUNCTION_TYPES, Binding, CacheKey, FunctionNode, ModuleInfo,
                      parsed_statements)
-from .walk import walk
+from .walking import walk
 
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Attribute -> its ``self.attr = ...`` statements, per class and number of methods parsed.

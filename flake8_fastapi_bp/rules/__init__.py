@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import (coroutines, event_loop, logs, lookups, offload, resources, responses, security,
-               threadpool)
+from . import (coroutines, event_loop, logs, lookups, offload, parameters, resources, responses,
+               security, threadpool)
 
 FAMILIES: tuple[ModuleType, ...] = (event_loop, coroutines, threadpool, offload, responses,
-                                    lookups, resources, security, logs)
+                                    lookups, parameters, resources, security, logs)

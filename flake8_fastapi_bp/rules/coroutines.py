@@ -11,12 +11,12 @@ from typing import Iterator
 
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
 from ..context import FileContext, Report, display_name
-from ..fastapi_model import ROUTE_METHODS, ROUTE_OWNERS
-from ..resolve.project_references import project_references
-from ..resolve.module import CacheKey
+from ..fastapi_model import ROUTE_METHODS, is_route_owner_instance
+from ..resolve.module import CacheKey, ModuleInfo
 from ..resolve.names import Resolver
+from ..resolve.project_references import project_references
 from ..resolve.values import Definition
-from ..resolve.walk import own_nodes
+from ..resolve.walking import own_nodes
 from ..call_names import written_names
 
 CODES = ("FBP108", "FBP109")
@@ -192,6 +192,40 @@ def keeps_coroutine(resolver: Resolver, definition: Definition, decorator: ast.e
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
     if resolver.qualname(module, target) in TRANSPARENT_DECORATORS:
         return True
-    return (isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute)
-            and target.attr in REGISTRATIONS
-            and resolver.type_of(module, target.value) in ROUTE_OWNERS)
+    if wraps_in_coroutine_function(resolver, module, decorator):
+        return True
+    if not (isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute)
+            and target.attr in REGISTRATIONS):
+        return False
+    owner = resolver.value(module, target.value)
+    return owner is not None and owner.instance and is_route_owner_instance(resolver, owner)
+
+
+def wraps_in_coroutine_function(resolver: Resolver, module: ModuleInfo,
+                                decorator: ast.expr) -> bool:
+    """A project decorator that returns an ``async def`` of its own (``@wraps(func) async
+    def wrapper(...)``), or a decorator factory (``@record(kind)``) whose decorator does."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    found = resolver.value(module, target)
+    function = found.definition.node if found is not None and not found.instance \
+        and found.definition is not None else None
+    if not isinstance(function, ast.FunctionDef):
+        return False
+    if isinstance(decorator, ast.Call):
+        function = returned_function(function)
+    inner = returned_function(function) if isinstance(function, ast.FunctionDef) else None
+    return isinstance(inner, ast.AsyncFunctionDef) \
+        and not any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(inner))
+
+
+def returned_function(function: ast.FunctionDef) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The nested def that every ``return`` of ``function`` returns by name, if one."""
+    nested = {node.name: node for node in function.body
+              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    returned = {node.value.id if isinstance(node.value, ast.Name) else None
+                for node in own_nodes(function) if isinstance(node, ast.Return)}
+    name = returned.pop() if len(returned) == 1 else None
+    if name is None or any(isinstance(node, ast.Name) and node.id == name
+                           and isinstance(node.ctx, ast.Store) for node in own_nodes(function)):
+        return None  # several results, or the def rebound (``wrapper = other(wrapper)``)
+    return nested.get(name)

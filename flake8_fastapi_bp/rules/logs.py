@@ -16,7 +16,7 @@ from ..fastapi_model import model_of
 from ..request_path import request_path_caller, role
 from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.names import Resolver
-from ..resolve.walk import own_nodes
+from ..resolve.walking import own_nodes
 from ..call_graph import call_graph, location
 
 CODES = ("FBP601", "FBP602")

@@ -15,7 +15,7 @@ from ..context import FileContext, Report
 from ..http_errors import raised_status
 from ..resolve.module import Binding, FunctionNode, ModuleInfo
 from ..resolve.syntax_facts import bound_by_comprehension
-from ..resolve.walk import own_nodes
+from ..resolve.walking import own_nodes
 from ..syntax import written_name
 
 CODES = ("FBP303",)

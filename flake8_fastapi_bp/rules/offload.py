@@ -19,6 +19,7 @@ from ..apis.blocking import OFFLOADERS, passed_argument
 from ..apis.clients import CACHING_DECORATORS
 from ..apis.mail import DETACHING_CALLS, MAIL_METHOD_NAMES, MAIL_METHODS_BY_LIBRARY, MAIL_SENDS
 from ..apis.types import canonical
+from ..declared import is_declared
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import TASK_CALLERS
 from ..resolve.project_references import project_references
@@ -50,7 +51,7 @@ def check(ctx: FileContext) -> Iterator[Report]:
     if ctx.settings.wants("FBP203"):
         yield from fragile_background_tasks(ctx, heavy)
     if ctx.settings.wants("FBP204"):
-        yield from inline_notifications(ctx)
+        yield from inline_notifications(ctx, MailSenders(ctx.settings.mail_senders))
 
 
 # ----- FBP201 / FBP202 --------------------------------------------------------------------
@@ -330,27 +331,42 @@ def loops_forever(module: ModuleInfo, node: ast.AST) -> bool:
 
 
 # ----- FBP204 -----------------------------------------------------------------------------
-def mail_leaf(resolver: Resolver) -> Leaf:
+class MailSenders:
+    """Which calls send email: the table and ``--fbp-mail-senders``."""
+
+    def __init__(self, declared: frozenset[str] = frozenset()) -> None:
+        self.declared = declared
+        self.names = MAIL_METHOD_NAMES | {name.rpartition(".")[2] for name in declared}
+        # The call-graph cache is per kind: one kind per list of declared senders.
+        self.kind = "mail:" + ",".join(sorted(declared)) if declared else "mail"
+
+    def __contains__(self, callee: str | None) -> bool:
+        return callee in MAIL_SENDS or bool(self.declared) and is_declared(callee,
+                                                                           self.declared)
+
+
+def mail_leaf(resolver: Resolver, senders: MailSenders) -> Leaf:
     def leaf(module: ModuleInfo, call: ast.Call) -> str | None:
-        return "mail" if sends_mail(resolver, module, call) else None
+        return "mail" if sends_mail(resolver, module, call, senders) else None
     return leaf
 
 
-def sends_mail(resolver: Resolver, module: ModuleInfo, call: ast.Call) -> bool:
+def sends_mail(resolver: Resolver, module: ModuleInfo, call: ast.Call,
+               senders: MailSenders) -> bool:
     """A call that sends an email and waits for it (not one handed to ``create_task``)."""
-    if _simple_name(call.func) not in MAIL_METHOD_NAMES:
+    if _simple_name(call.func) not in senders.names:
         return False
-    if resolver.callee(module, call) not in MAIL_SENDS:
+    if resolver.callee(module, call) not in senders:
         return False
     parent = module.parents.get(call)
     return not (isinstance(parent, ast.Call) and call in parent.args
                 and resolver.callee(module, parent) in DETACHING_CALLS)
 
 
-def inline_notifications(ctx: FileContext) -> Iterator[Report]:
+def inline_notifications(ctx: FileContext, mail: MailSenders) -> Iterator[Report]:
     """FBP204: an endpoint sends email itself, or through a helper it calls (reported at
     the call in the endpoint, naming the chain)."""
-    leaf = mail_leaf(ctx.resolver)
+    leaf = mail_leaf(ctx.resolver, mail)
     depth = ctx.settings.call_depth
     senders: frozenset[Path] | None | bool = False  # not looked up yet
     for call in ctx.module.calls:
@@ -358,12 +374,13 @@ def inline_notifications(ctx: FileContext) -> Iterator[Report]:
         if function is None or not ctx.fastapi.is_endpoint(function):
             continue
         chain = ""
-        if not sends_mail(ctx.resolver, ctx.module, call):
+        if not sends_mail(ctx.resolver, ctx.module, call, mail):
             if senders is False:
-                senders = files_that_send_mail(ctx)
+                # A declared sender may be written with any name: every file may hold it.
+                senders = None if mail.declared else files_that_send_mail(ctx)
             reach = 0 if senders == frozenset() else depth
-            found = _mail_helper_chain(ctx, call, leaf, reach, senders) \
-                or _awaited_offload_of_mail(ctx, call, leaf, reach, senders)
+            found = _mail_helper_chain(ctx, call, leaf, reach, senders, mail) \
+                or _awaited_offload_of_mail(ctx, call, leaf, reach, senders, mail)
             if found is None:
                 continue
             chain = f" via {found if isinstance(found, str) else found.text()}"
@@ -392,7 +409,8 @@ def files_that_send_mail(ctx: FileContext) -> frozenset[Path] | None:
 
 
 def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf, depth: int,
-                             senders: frozenset[Path] | None) -> Chain | str | None:
+                             senders: frozenset[Path] | None,
+                             mail: MailSenders) -> Chain | str | None:
     """``await run_in_threadpool(send_welcome, ...)``: the mail goes out in a worker
     thread, but the endpoint awaits it, so the client still waits for the mail server."""
     if _simple_name(call.func) not in OFFLOADER_NAMES \
@@ -407,17 +425,17 @@ def _awaited_offload_of_mail(ctx: FileContext, call: ast.Call, leaf: Leaf, depth
         target = target.args[0]
     if target is None:
         return None
-    if _passed_function_name(ctx, target) in MAIL_SENDS:
+    if _passed_function_name(ctx, target) in mail:
         return f"{display_name(target)}()"
     value = ctx.resolver.value(ctx.module, target)
     if depth <= 0 or value is None or value.instance or value.definition is None:
         return None
-    return call_graph(ctx.resolver).chain(value.definition, "mail", leaf, depth,
+    return call_graph(ctx.resolver).chain(value.definition, mail.kind, leaf, depth,
                                           leaf_files=senders)
 
 
 def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf, depth: int,
-                       senders: frozenset[Path] | None) -> Chain | None:
+                       senders: frozenset[Path] | None, mail: MailSenders) -> Chain | None:
     graph = call_graph(ctx.resolver)
     if depth <= 0 or not graph.may_run_project_code(ctx.module, call.func):
         return None
@@ -426,7 +444,7 @@ def _mail_helper_chain(ctx: FileContext, call: ast.Call, leaf: Leaf, depth: int,
         return None
     if definition.node_type is ast.AsyncFunctionDef and not ctx.module.awaited(call):
         return None  # a coroutine created here runs elsewhere (or never: FBP108)
-    return graph.chain(definition, "mail", leaf, depth, awaits=True, leaf_files=senders)
+    return graph.chain(definition, mail.kind, leaf, depth, awaits=True, leaf_files=senders)
 
 
 # ----- helpers ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ..http_errors import raised_status
 from ..request_models import PydanticGuarantees, unannotated
 from ..resolve.module import FunctionNode, ModuleInfo
 from ..resolve.values import qualname_of_def
-from ..resolve.walk import own_nodes
+from ..resolve.walking import own_nodes
 from ..resolve.requirements import declared_minimum
 from ..syntax import keyword_value
 

@@ -9,7 +9,7 @@ import ast
 from typing import Iterator
 
 from ..context import FileContext, Report
-from ..resolve.walk import own_nodes
+from ..resolve.walking import own_nodes
 
 CODES = ("FBP111",)
 PURE_BUILTINS = frozenset(

@@ -1,6 +1,5 @@
-"""General walks of a function or tree: ``ast.walk`` without the context markers, the
-nodes of a function's own body, what it returns or yields.
-"""
+"""Walks of a syntax tree without the context markers, over a function's own body or
+a whole tree (the resolver, the call graph and the rules walk many functions)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ _OWN_BODY_ENDS = (*FUNCTION_TYPES, ast.ClassDef, ast.Lambda)
 def _push_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
     """``append`` each child of ``node`` in ``ast.iter_child_nodes`` order, leaving out the
     ``Load``/``Store``/``Del`` markers. The fields are read in one plain call: the two
-    generators of ``iter_child_nodes`` made the walks below much slower, and they run
+    generators of ``iter_child_nodes`` made the walks below twice as slow, and they run
     for every function the rules and the call graph look at."""
     for name in CHILD_FIELDS[type(node)]:
         value = getattr(node, name, None)
