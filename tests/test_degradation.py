@@ -63,6 +63,7 @@ def test_failing_inference_is_unknown_and_rules_go_on(
     tables); whichever step of it fails, the file's reports are the same."""
     calls: list[str] = []
     monkeypatch.setattr(infer_module, "installed", lambda root: True)
+    monkeypatch.setattr(Plugin, "current_run", None)  # a run that has not asked yet
     if target == "safe_infer":
         monkeypatch.setattr(infer_module, "safe_infer", _failing(exception, calls))
     elif target == "build":
