@@ -184,7 +184,7 @@ class _ChainStep:
 class _CallEdge(NamedTuple):
     """A call of a function's body that runs the body of a project function."""
 
-    index: int  # the call's place among the body's calls, in source order
+    place: int  # the call's index among the body's calls, in source order
     run_once: bool  # in code of the caller that runs once per process or object
     on_call: tuple[CallTarget, Arguments] | None  # what calling it runs
     on_await: tuple[CallTarget, Arguments] | None  # what awaiting it runs (``awaits=True``)
@@ -446,7 +446,7 @@ class CallGraph:
         skipped = self._skipped(step, facts, search)
         once = search.once
         for edge in edges:
-            if edge.index in skipped or once and edge.run_once:
+            if edge.place in skipped or once and edge.run_once:
                 continue
             target = edge.on_await if search.awaits and edge.awaited else edge.on_call
             if target is None or once and target[0].runs_once:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from .syntax import keyword_value as _keyword
 from .syntax import parameters_with_defaults
@@ -78,7 +79,7 @@ class FastAPIModel:
 
     # ----- questions ------------------------------------------------------------------
     def route(self, function: ast.AST) -> Route | None:
-        return self._roles.routes.get(function)  # type: ignore[arg-type]
+        return self._roles.routes.get(cast(FunctionNode, function))
 
     def is_endpoint(self, function: ast.AST) -> bool:
         return function in self._roles.routes

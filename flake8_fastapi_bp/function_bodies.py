@@ -141,24 +141,25 @@ def leaf_name(call: ast.Call) -> str:
     return display_name(call.func)
 
 
-def is_generator(module: ModuleInfo, function: ast.FunctionDef) -> bool:
+def is_generator(module: ModuleInfo, function: FunctionNode) -> bool:
     """Does the function's own body yield?"""
     return own_body(module, function)[2]
 
 
 def decorator_qualnames(resolver: Resolver, module: ModuleInfo,
-                        function: ast.FunctionDef) -> Iterator[str | None]:
+                        function: FunctionNode) -> Iterator[str | None]:
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         yield resolver.qualname(module, target)
 
 
-def decorated_with(resolver: Resolver, module: ModuleInfo, function: ast.FunctionDef,
+def decorated_with(resolver: Resolver, module: ModuleInfo, function: FunctionNode,
                    name: str) -> bool:
     return any(found == name for found in decorator_qualnames(resolver, module, function))
 
 
-def converted_off_thread(resolver: Resolver, module: ModuleInfo, function: ast.FunctionDef) -> bool:
+def converted_off_thread(resolver: Resolver, module: ModuleInfo,
+                         function: FunctionNode) -> bool:
     """Wrapped so that calling it no longer runs the body on the caller's thread."""
     if not function.decorator_list:
         return False

@@ -9,6 +9,7 @@ tested against it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,6 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 DEFAULT_OFF: tuple[str, ...] = tuple(r.code for r in _RULES if r.default_off)
 
 
-def message(code: str, **fields: object) -> str:
+def message(code: str, **fields: Any) -> str:
     """The full flake8 message (``"FBP101 ..."``) for ``code``."""
     return RULES[code].format(**fields)

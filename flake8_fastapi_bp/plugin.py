@@ -10,7 +10,7 @@ import ast
 import atexit
 import sys
 from pathlib import Path
-from typing import Any, ClassVar, Iterator
+from typing import Any, ClassVar, Iterator, cast
 
 from . import __version__, profiling
 from .context import FileContext, Report
@@ -130,7 +130,8 @@ class Plugin:
         collect_between_files(unfreeze=released)
         path = Path(self.filename if self.filename not in ("stdin", "-") else "stdin.py")
         # A stdin buffer (editors: --stdin-display-name) stands for its file on disk.
-        project, module = run.module_for_file(path, self.tree, self.lines, register=True,
+        tree = cast(ast.Module, self.tree)  # ``reports`` checked it
+        project, module = run.module_for_file(path, tree, self.lines, register=True,
                                               import_roots=self.settings.import_roots)
         return FileContext(module, project, run.resolver_for(project), self.settings)
 

@@ -400,7 +400,7 @@ ITERATOR_TYPES = frozenset({
 })
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security"})
 # The class of a literal's value.
-LITERAL_TYPES: dict[type[ast.expr], str] = {
+LITERAL_TYPES: dict[type[ast.AST], str] = {
     ast.Dict: "builtins.dict", ast.List: "builtins.list", ast.Set: "builtins.set",
     ast.Tuple: "builtins.tuple", ast.JoinedStr: "builtins.str", ast.DictComp: "builtins.dict",
     ast.ListComp: "builtins.list", ast.SetComp: "builtins.set", ast.Lambda: "builtins.function"}

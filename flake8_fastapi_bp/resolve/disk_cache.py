@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import Any, Callable, Iterable, Iterator, Union
 
 from .. import __version__
 from .files import decode_source
@@ -176,7 +176,8 @@ def _load(file: Path) -> dict[str, object]:
             or content.get("fingerprint") != fingerprint() \
             or not isinstance(content.get("files"), dict):
         return {}
-    return content["files"]
+    files: dict[str, object] = content["files"]
+    return files
 
 
 def _write(file: Path, content: dict[str, object]) -> None:
@@ -224,7 +225,7 @@ def _trusted_mtime(mtime_ns: int) -> int:
     return mtime_ns if time.time_ns() - mtime_ns > RECENT_NS else 0
 
 
-def _valid_entry(entry: object) -> list | None:  # type: ignore[type-arg]
+def _valid_entry(entry: object) -> list[Any] | None:
     if isinstance(entry, list) and len(entry) == 4 and type(entry[0]) is int \
             and type(entry[1]) is int and isinstance(entry[2], str) \
             and isinstance(entry[3], dict):

@@ -88,7 +88,8 @@ class Inference:
         if index is None:
             module.cache.put(ASTROID_CALLS, {})  # a failure below leaves "no calls": unknown
             index = module.cache.put(ASTROID_CALLS, self._index_calls(module))
-        return index.get(_key(call)) if index else None
+        key = _key(call)
+        return index.get(key) if index and key is not None else None
 
     def _index_calls(self, module: ModuleInfo) -> dict[_KEY, Any]:
         tree = self._build(module)

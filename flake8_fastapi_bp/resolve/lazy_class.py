@@ -157,7 +157,7 @@ class LazyBody(list[ast.stmt]):
         self._waiting.complete()
         return super().__len__()
 
-    def __getitem__(self, index: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, index: Any) -> Any:
         self._waiting.complete()
         return super().__getitem__(index)
 
@@ -216,6 +216,7 @@ class ClassMethods:
         lines and columns are those of the file); else from the whole class's parse."""
         lines = module.lines or []
         text = "\n" * (method.start - 1) + "class _:\n" + "".join(lines[method.start:method.end])
+        body: list[ast.stmt]
         try:
             body = ast.parse(text).body[0].body  # type: ignore[attr-defined]
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):

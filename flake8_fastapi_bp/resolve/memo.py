@@ -4,12 +4,16 @@ questions are asked in (which file flake8 checks first, ``--jobs``).
 
 from __future__ import annotations
 
+from typing import Any, Callable, TypeVar, cast
+
 from ..profiling import timed
 from .module import ModuleInfo
 
 # How many nested computations one question may take before it gives "unknown".
 MAX_RESOLUTION_DEPTH = 40
 _UNTAINTED = 1 << 30
+N = TypeVar("N")
+R = TypeVar("R")
 
 
 class Memo:
@@ -17,17 +21,18 @@ class Memo:
 
     def __init__(self) -> None:
         # Computations under way, outermost first, and where each key sits in that stack.
-        self._stack: list[tuple[str, int]] = []
-        self._position: dict[tuple[str, int], int] = {}
+        self._stack: list[tuple[str, object]] = []
+        self._position: dict[tuple[str, object], int] = {}
         self._heights: list[int] = []  # per computation under way: its tallest input
         # Stack positions from this one up computed with a cut (a cycle or the depth
         # limit): their results hold only for the current outermost question.
         self._taint = _UNTAINTED
-        self._provisional: dict[tuple[int, tuple[str, int]], tuple[object, int]] = {}
+        self._provisional: dict[tuple[int, tuple[str, object]], tuple[object, int]] = {}
 
     @timed("resolution", outermost=True)
-    def _cached(self, kind: str, module: ModuleInfo | None, node: object, compute,
-                cache: dict | None = None) -> object:
+    def _cached(self, kind: str, module: ModuleInfo | None, node: N,
+                compute: Callable[[Any, N], R],
+                cache: dict[Any, tuple[object, int]] | None = None) -> R | None:
         """``compute(module, node)``, remembered when the answer cannot depend on how the
         question was reached: on the module (keyed by the node), or in ``cache`` (keyed by
         ``node`` itself, a name: answers that outlive the module indexes).
@@ -40,22 +45,24 @@ class Memo:
         still fits under the depth limit, so a cached answer is exactly what computing
         afresh would give. Answers thus never depend on the order questions are asked
         in (which file flake8 checks first, ``--jobs``)."""
+        key: tuple[str, object]
         if cache is None:
+            assert module is not None
             key = (kind, id(node))
-            cache = self._cache_of(module)  # type: ignore[arg-type]
+            cache = cast("dict[Any, tuple[object, int]]", self._cache_of(module))
         else:
-            key = (kind, node)  # type: ignore[assignment]
+            key = (kind, node)
         position = len(self._stack)
         entry = cache.get(key)
         if entry is not None and position + entry[1] <= MAX_RESOLUTION_DEPTH + 1:
             self._note_height(entry[1])
-            return entry[0]
+            return cast(R, entry[0])
         provisional_key = (id(module), key)
         if provisional_key in self._provisional:
             self._taint = 0  # built on a cut made for another question
             result, height = self._provisional[provisional_key]
             self._note_height(height)
-            return result
+            return cast(R, result)
         if key in self._position:  # a cycle: unknown here, and so is all it touched
             self._taint = min(self._taint, self._position[key])
             return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Iterator, TypeVar, Union, cast
+from typing import Any, Generic, Iterator, KeysView, TypeVar, Union, cast
 
 from ..syntax import CHILD_FIELDS, parameters_with_defaults
 from .text_scans import defined_in_text, imported_roots_in
@@ -253,9 +253,9 @@ def _definition_in(node: ast.AST, line: int,
                 and current.lineno == line and current.col_offset == column:
             return current
         for body in _BODIES:
-            for child in parsed_statements(getattr(current, body, ())):
+            for child in parsed_statements(getattr(current, body, [])):
                 first = getattr(child, "lineno", None)  # a ``case`` has no position
-                if first is None or first <= line <= child.end_lineno:
+                if first is None or first <= line <= cast(int, child.end_lineno):
                     stack.append(child)
     return None
 
@@ -339,7 +339,8 @@ class Indexer:
         for scope in scopes:
             if not scope.globals:
                 continue
-            for name in scope.globals.intersection(dict.keys(scope.bindings)):
+            waiting_or_not: KeysView[str] = dict.keys(scope.bindings)  # no outline completed
+            for name in scope.globals.intersection(waiting_or_not):
                 owner = module_scope if name not in scope.nonlocals else \
                     _enclosing_function_scope(scope, name)
                 if owner is not None and owner is not scope:
@@ -402,9 +403,9 @@ class Indexer:
     def parameters(self, args: ast.arguments, scope: Scope) -> None:
         for arg, default in parameters_with_defaults(args):
             scope.add(arg.arg, Binding("param", arg, default, arg.annotation))
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                scope.add(arg.arg, Binding("other", arg))
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                scope.add(star.arg, Binding("other", star))
 
     def imports(self, node: ast.Import | ast.ImportFrom, scope: Scope) -> None:
         if isinstance(node, ast.Import):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from ..apis.types import (ATTRIBUTE_TYPES, DEPENDS, ITERATOR_TYPES, LITERAL_TYPES,
                           MEMBER_TYPES, RETURNS, RETURNS_BY_ARGUMENT, STATE_NAMESPACES,
@@ -29,9 +29,10 @@ from .values import Definition, Value, is_capword, qualname_of_def
 from .walking import returned_values, yields
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+R = TypeVar("R")
 
 
-class Resolver(StateAttributes, AnnotationReader):
+class Resolver(AnnotationReader, StateAttributes):
     """Answers "what does this expression refer to" for any module of the project."""
 
     def __init__(self, project: Project, inference: Inference | None = None) -> None:
@@ -255,8 +256,10 @@ class Resolver(StateAttributes, AnnotationReader):
         if binding.kind == "import":
             return self._qualname_value(binding.target)
         if binding.kind == "def":
-            definition = Definition(module, binding.node, self.project)
-            return Value(canonical(qualname_of_def(module, binding.node)), False, definition)
+            node = binding.node
+            assert node is not None  # a def binding holds its def
+            definition = Definition(module, node, self.project)
+            return Value(canonical(qualname_of_def(module, node)), False, definition)
         if binding.kind == "assign":
             return self._assigned(module, binding.annotation, binding.value)
         if binding.kind == "param":
@@ -301,7 +304,7 @@ class Resolver(StateAttributes, AnnotationReader):
         return self.function_result(provider.definition, injected=True)
 
     def _about_definition(self, kind: str, question: tuple[object, ...],
-                          compute: Callable[..., Any]) -> Any:
+                          compute: Callable[..., R]) -> R | None:
         """``compute(*question)`` where ``question[0]`` is a ``Definition``: kept for the
         run (the same rules as ``_qualname_value``), so asking again does not parse a
         released module again."""
@@ -311,7 +314,7 @@ class Resolver(StateAttributes, AnnotationReader):
     def _qualname_value(self, qualname: str) -> Value | None:
         """A dotted name: a project definition or variable, else a library name. Kept for
         the run: the answer holds no module (``Definition`` finds its def again)."""
-        return self._cached("qualname", None, qualname,  # type: ignore[return-value]
+        return self._cached("qualname", None, qualname,
                             self._find_qualname_value, self._qualnames)
 
     def _find_qualname_value(self, _module: None, qualname: str) -> Value | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import weakref
 from pathlib import Path
-from typing import Any, ItemsView, Iterable, Iterator, KeysView, ValuesView
+from typing import Any, ItemsView, Iterable, Iterator, KeysView, ValuesView, cast
 
 from ..syntax import CHILD_FIELDS
 from .lazy_class import (ClassMethods, LazyBody, binding_position, class_outline,
@@ -61,10 +61,10 @@ class _DeferredBindings(dict[str, list[Binding]]):
 
     def __contains__(self, name: object) -> bool:
         if name in self._waiting:
-            self.owner.materialize(name)  # type: ignore[arg-type]
+            self.owner.materialize(str(name))
         return super().__contains__(name)
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         if name in self._waiting:
             self.owner.materialize(name)
         return super().get(name, default)
@@ -172,14 +172,16 @@ class OutlineModule(ModuleInfo):
         checked file's, which flake8 has parsed already) to take them from."""
         if not self._pending and not self._lazy and not self._unordered:
             return
-        parsed = {_first_line(node): node for node in tree.body
-                  if isinstance(node, _SEGMENT_TYPES)} if tree else None
+        parsed: dict[int, ast.stmt] | None = {
+            _first_line(node): node for node in tree.body
+            if isinstance(node, _SEGMENT_TYPES)} if tree else None
         for name in list(self._pending):
             self.materialize(name, parsed)
         for classdef in self._lazy:
             whole = parsed.get(_first_line(classdef)) if parsed else None
-            methods = {_first_line(node): node for node in whole.body
-                       if isinstance(node, FUNCTION_TYPES)} if whole is not None else None
+            methods: dict[int, ast.stmt] | None = {
+                _first_line(node): node for node in cast(ast.ClassDef, whole).body
+                if isinstance(node, FUNCTION_TYPES)} if whole is not None else None
             body = classdef.body
             if type(body) is LazyBody:
                 body.materialize_all(methods)
@@ -255,8 +257,8 @@ class OutlineModule(ModuleInfo):
 
 def _first_line(node: ast.stmt) -> int:
     """The line of the statement's first decorator, else of its ``def``/``class``."""
-    return min([node.lineno, *(decorator.lineno
-                               for decorator in getattr(node, "decorator_list", ()))])
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(decorator.lineno for decorator in decorators)])
 
 
 # Statements an outline may leave waiting.

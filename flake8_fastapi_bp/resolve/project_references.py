@@ -274,10 +274,10 @@ def _scan_uses(path: Path, text: str, words: list[re.Pattern[str]],
             receivers.setdefault(name, set()).add(receiver.group(1))
     if bare or receivers:
         defined = set(_TOP_LEVEL_DEF.findall(text))
-        words = import_words(text)
+        imported = import_words(text)
         for name in bare | receivers.keys():
             into.setdefault(name, []).append(_Reference(
-                path, name in defined, words, name in bare,
+                path, name in defined, imported, name in bare,
                 frozenset(receivers.get(name, ()))))
 
 

@@ -66,9 +66,9 @@ def self_assignments(module: ModuleInfo, classdef: ast.ClassDef,
             for node in walk(method):
                 if isinstance(node, (ast.Assign, ast.AnnAssign)):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                    for attr in dict.fromkeys(_self_attr(t) for t in targets):
-                        if attr is not None:
-                            index.setdefault(attr, []).append(node)
+                    for assigned in dict.fromkeys(_self_attr(t) for t in targets):
+                        if assigned is not None:
+                            index.setdefault(assigned, []).append(node)
         found = module.cache.put(SELF_ASSIGNMENTS, index, part)
     return found
 

@@ -41,8 +41,8 @@ def own_nodes(function: ast.AST) -> Iterator[ast.AST]:
     """Nodes of a function body, not descending into nested def/class/lambda, in
     ``ast.iter_child_nodes`` stack order; the ``Load``/``Store``/``Del`` markers are left
     out."""
-    stack = list(ast.iter_child_nodes(function)) if not isinstance(function, FUNCTION_TYPES) \
-        else list(function.body)
+    stack: list[ast.AST] = list(ast.iter_child_nodes(function)) \
+        if not isinstance(function, FUNCTION_TYPES) else list(function.body)
     while stack:
         node = stack.pop()
         yield node

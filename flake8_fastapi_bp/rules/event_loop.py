@@ -19,7 +19,7 @@ from ..apis.coroutines import LOOP_RUNNERS, REENTRANT_LOOP_PATCHES
 from ..run_once import run_once_nodes
 from ..context import FileContext, Report, display_name
 from ..fastapi_model import awaits_nothing
-from ..resolve.module import ModuleInfo
+from ..resolve.module import ModuleInfo, Scope
 from ..resolve.names import Resolver
 from ..settings import Settings
 from ..syntax import attribute_root, written_name
@@ -95,9 +95,10 @@ def on_unbounded_queue(resolver: Resolver, module: ModuleInfo, call: ast.Call,
         return False
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     bound = resolver.bound_expression(module, receiver) if receiver is not None else None
-    if bound is None or not isinstance(bound[1], ast.Call):
+    constructor = bound[1] if bound is not None else None
+    if bound is None or not isinstance(constructor, ast.Call):
         return False
-    built_in, constructor = bound
+    built_in = bound[0]
     if resolver.callee(built_in, constructor) not in UNBOUNDED_NEVER_WAITS[callee]:
         return False
     if not_bounded(constructor):
@@ -126,7 +127,7 @@ def puts_until(module: ModuleInfo, name: ast.Name, call: ast.Call) -> float:
     ``call`` may be, counting from the first (infinite when unknown: a put in a loop, or
     the queue leaves the function as an argument, a return value or in a nested scope,
     where anyone may fill it). Gets in between are not counted: fewer puts wait."""
-    scope = module.scope_of(name)
+    scope: Scope | None = module.scope_of(name)
     while scope is not None and name.id not in scope.bindings:
         scope = scope.parent
     if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -187,6 +188,8 @@ def file_used_only_in_threads(ctx: FileContext, call: ast.Call) -> bool:
         return False
     name = item.optional_vars.id
     statement = ctx.module.parents.get(item)
+    if statement is None:
+        return False
     uses = [node for body in getattr(statement, "body", []) for node in ast.walk(body)
             if isinstance(node, ast.Name) and node.id == name]
     return bool(uses) and all(passed_to_thread_runner(ctx, use, statement) for use in uses)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from typing import Iterator, cast
 
 from ..apis.lookups import ACTION_VERBS, COLLECTION_VERBS
 from ..context import FileContext, Report
@@ -120,7 +120,7 @@ class RequestFlow:
         value = _bound_value(self.module, binding)
         if value is None:
             return False
-        if name in self.tested and isinstance(_awaited(value), ast.Call):
+        if name in self.tested and isinstance(_awaited(cast(ast.expr, value)), ast.Call):
             return False  # a looked-up object
         return self.reads_request(value)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Literal
 
 from ..syntax import attribute_root
 from ..syntax import keyword_value as _keyword
@@ -27,7 +27,7 @@ from ..resolve.module import FUNCTION_TYPES, Binding, ModuleInfo
 from ..resolve.names import Resolver
 from ..resolve.values import Definition, Value
 from ..call_names import bindings_of, imported_from_project, written_names
-from ..call_graph import Chain, Leaf, call_graph
+from ..call_graph import CallGraph, Chain, Leaf, call_graph
 
 CODES = ("FBP201", "FBP202", "FBP203", "FBP204")
 SYNC_REQUEST_PATH = ("endpoint", "dependency")
@@ -201,7 +201,7 @@ def heavy_calls(ctx: FileContext, heavy: HeavyCalls) -> Iterator[Report]:
             yield ctx.report("FBP202", call, kind=kind, **fields)
 
 
-def _helper_chain(ctx: FileContext, graph, call: ast.Call, kind: str,
+def _helper_chain(ctx: FileContext, graph: CallGraph, call: ast.Call, kind: str,
                   leaf: Leaf) -> Chain | None:
     """The chain from a sync project helper called here to a leaf call."""
     if ctx.settings.call_depth <= 0 or not graph.may_run_project_code(ctx.module, call.func):
@@ -368,7 +368,7 @@ def inline_notifications(ctx: FileContext, mail: MailSenders) -> Iterator[Report
     the call in the endpoint, naming the chain)."""
     leaf = mail_leaf(ctx.resolver, mail)
     depth = ctx.settings.call_depth
-    senders: frozenset[Path] | None | bool = False  # not looked up yet
+    senders: frozenset[Path] | None | Literal[False] = False  # not looked up yet
     for call in ctx.module.calls:
         function = ctx.function_of(call)
         if function is None or not ctx.fastapi.is_endpoint(function):

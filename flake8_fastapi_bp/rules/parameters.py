@@ -6,7 +6,7 @@ Codes: FBP305 dependency-exposes-internal-parameter, FBP306 path-parameter-unuse
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterator, cast
 
 from ..apis.parameters import FASTAPI_ROUTE_FORMS, MEMOIZERS, PATH_PARAMETER
 from ..context import FileContext, Report, TEST_MODULE, in_test_package, never_deployed
@@ -185,7 +185,7 @@ def unused_path_parameters(ctx: FileContext) -> Iterator[Report]:
             continue
         for name in missing:
             if name not in shared[0]:
-                where = repr(path.value) if name in PATH_PARAMETER.findall(path.value) \
+                where = repr(path.value) if name in PATH_PARAMETER.findall(cast(str, path.value)) \
                     else f"the router prefix {_router_prefix(ctx, route)!r}"
                 yield ctx.report("FBP306", path, name=name, where=where,
                                  function=route.function.name)
@@ -212,9 +212,10 @@ def _router_prefix(ctx: FileContext, route: Route) -> str | None:
     if not isinstance(func, ast.Attribute):
         return None
     bound = ctx.resolver.bound_expression(ctx.module, func.value)
-    if bound is None or not isinstance(bound[1], ast.Call):
+    construction = bound[1] if bound is not None else None
+    if bound is None or not isinstance(construction, ast.Call):
         return None
-    module, construction = bound
+    module = bound[0]
     if ctx.resolver.callee(module, construction) not in ROUTE_OWNERS:
         return None
     prefix = keyword_value(construction, "prefix")

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, cast
 
 from ..syntax import keyword_value as _keyword
 from ..syntax import parameters_with_defaults
 from ..syntax import written_name as _written_name
 from ..apis import secrets
 from ..context import FileContext, Report, display_name, never_deployed
-from ..resolve.module import FUNCTION_TYPES
+from ..resolve.module import FUNCTION_TYPES, Scope
 
 CODES = ("FBP501", "FBP502", "FBP503", "FBP504", "FBP505")
 
@@ -201,7 +201,7 @@ def _imports_uvicorn(ctx: FileContext) -> bool:
 
 def _runs_on_import(ctx: FileContext, node: ast.AST) -> bool:
     """Module level, or a class body at module level (decorators and defaults included)."""
-    scope = ctx.module.scope_of(node)
+    scope: Scope | None = ctx.module.scope_of(node)
     while scope is not None:
         if isinstance(scope.node, (*FUNCTION_TYPES, ast.Lambda)):
             return False
@@ -358,8 +358,8 @@ def _secret_literals(ctx: FileContext,
         else _literals(ctx, binding.value, depth=99)
     found = []
     for literal in candidates:
-        text = literal.value
-        text = text.decode("latin-1") if isinstance(text, bytes) else text
+        value = cast("str | bytes", literal.value)
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
         if secrets.is_secret_whatever_the_name(text) or (
                 secret_name and not secrets.is_obviously_not_secret(text, name)):
             found.append((literal, text))
