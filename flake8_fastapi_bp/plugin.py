@@ -7,33 +7,21 @@ flake8 run always goes on.
 from __future__ import annotations
 
 import ast
-import atexit
 import sys
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, cast
 
-from . import __version__, profiling
+from . import __version__
 from .context import FileContext, Report
 from .messages import DEFAULT_OFF, message
-from .resolve import disk_cache
+from .profiling import timed
+from .resolve.disk_cache import CacheSettings
 from .resolve.infer import release_project_state
 from .resolve.memory import (budget_for_file, collect_between_files, freeze_file_objects,
                              release_modules, start_fresh, tune_collector)
 from .resolve.run import Run
 from .rules import FAMILIES
 from .settings import OptionError, Settings, add_options, from_namespace
-
-PROFILE = profiling.ENABLED
-
-
-def _print_profile() -> None:
-    for phase, seconds in sorted(profiling.TIMES.items(), key=lambda item: -item[1]):
-        print(f"FBP_PROFILE {phase} {seconds:.3f}s", file=sys.stderr)
-
-
-if PROFILE:
-    atexit.register(_print_profile)
-
 
 class Plugin:
     name = "flake8-fastapi-bp"
@@ -57,7 +45,6 @@ class Plugin:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         tune_collector()
-        cls.current_run = start_run()
         try:
             cls.settings = from_namespace(options)
         except OptionError as exc:
@@ -65,7 +52,7 @@ class Plugin:
             # which CI scripts can tell apart from "violations found" (1).
             print(f"flake8-fastapi-bp: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
-        disk_cache.start_run(cls.settings.cache)
+        cls.current_run = start_run(cls.settings.cache)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         for report in self.reports():
@@ -86,15 +73,15 @@ class Plugin:
                 continue
             if number:  # a large file pulls in many modules: keep to the budget meanwhile
                 release_modules(ctx.run, self._module_budget(), new_file=False)
-            if PROFILE:
-                profiling.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
+            if ctx.run.profile is not None:
+                ctx.run.profile.enter(family.__name__.removeprefix("flake8_fastapi_bp."))
             try:
                 found.extend(family.check(ctx))
             except Exception as exc:  # noqa: BLE001 - one family failing keeps the others
                 failure = failure or exc
             finally:
-                if PROFILE:
-                    profiling.leave()
+                if ctx.run.profile is not None:
+                    ctx.run.profile.leave()
         valid = [report for report in found if _well_formed(report)]
         if len(valid) < len(found) and failure is None:
             failure = TypeError("a rule made a malformed report")
@@ -122,7 +109,7 @@ class Plugin:
             cls.current_run = Run()
         return cls.current_run
 
-    @profiling.timed("index")
+    @timed("index", lambda plugin: plugin.run_state().profile)
     def _context(self) -> FileContext:
         run = self.run_state()
         # Between files: keep memory bounded (same findings, see release_modules).
@@ -136,13 +123,13 @@ class Plugin:
         return FileContext(module, project, run.resolver_for(project), self.settings)
 
 
-def start_run() -> Run:
+def start_run(cache: CacheSettings = CacheSettings()) -> Run:
     """A new flake8 run, from nothing: hosts that run flake8 again in their own process
     (editors' language servers, after each save) must not answer from what earlier runs
     learned of files that may have changed since, nor keep their frozen cycles."""
     release_project_state()
     start_fresh()
-    return Run()
+    return Run(cache)
 
 
 def _well_formed(report: object) -> bool:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -37,12 +36,9 @@ CALL_LINE = 10
 
 
 @pytest.fixture
-def cache_in(tmp_path: Path) -> Iterator[Path]:
-    """The cache on, in a folder of this test's own."""
-    folder = tmp_path / "cache"
-    disk_cache.start_run(CacheSettings(enabled=True, directory=folder))
-    yield folder
-    disk_cache.start_run(CacheSettings())
+def cache_in(tmp_path: Path) -> Path:
+    """A cache folder of this test's own (``scan`` turns the cache on there)."""
+    return tmp_path / "cache"
 
 
 def age(root: Path, seconds: float = 100.0) -> None:
@@ -57,12 +53,14 @@ def words(text: str) -> disk_cache.Facts:
     return {"words": sorted(set(text.split()))}
 
 
-def scan(root: Path, calls: list[str]) -> dict[str, disk_cache.Facts]:
+def scan(root: Path, calls: list[str], folder: Path | None,
+         enabled: bool = True) -> dict[str, disk_cache.Facts]:
+    """The scan of ``root`` with the cache in ``folder`` (None: at the project root)."""
     def counted(text: str) -> disk_cache.Facts:
         calls.append(text)
         return words(text)
     return {path.name: facts for path, facts in scanned(
-        root, sorted(root.glob("*.py")), "words", counted)}
+        CacheSettings(enabled, folder), root, sorted(root.glob("*.py")), "words", counted)}
 
 
 def cache_files(folder: Path) -> list[Path]:
@@ -74,10 +72,10 @@ def test_unchanged_files_come_from_the_cache(tmp_path: Path, cache_in: Path) -> 
     root = write_project(tmp_path / "proj", {"a.py": "alpha beta\n", "b.py": "gamma\n"})
     age(root)
     calls: list[str] = []
-    first = scan(root, calls)
+    first = scan(root, calls, cache_in)
     assert len(calls) == 2 and len(cache_files(cache_in)) == 1
     assert (cache_in / ".gitignore").read_text().splitlines()[-1] == "*"
-    second = scan(root, calls)
+    second = scan(root, calls, cache_in)
     assert second == first and len(calls) == 2
     assert first["a.py"] == {"words": ["alpha", "beta"]}
 
@@ -87,18 +85,18 @@ def test_a_touched_file_with_the_same_text_is_hashed_not_scanned(
     root = write_project(tmp_path / "proj", {"a.py": "alpha\n"})
     age(root, 200)
     calls: list[str] = []
-    scan(root, calls)
+    scan(root, calls, cache_in)
     age(root, 100)  # a new mtime (a checkout), the same bytes
-    assert scan(root, calls)["a.py"] == {"words": ["alpha"]} and len(calls) == 1
+    assert scan(root, calls, cache_in)["a.py"] == {"words": ["alpha"]} and len(calls) == 1
 
 
 def test_an_edited_file_is_scanned_again(tmp_path: Path, cache_in: Path) -> None:
     root = write_project(tmp_path / "proj", {"a.py": "alpha\n"})
     age(root)
     calls: list[str] = []
-    scan(root, calls)
+    scan(root, calls, cache_in)
     (root / "a.py").write_text("omega\n", encoding="utf-8")  # same size, new mtime
-    assert scan(root, calls)["a.py"] == {"words": ["omega"]} and len(calls) == 2
+    assert scan(root, calls, cache_in)["a.py"] == {"words": ["omega"]} and len(calls) == 2
 
 
 @pytest.mark.parametrize("content", [
@@ -109,11 +107,11 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored_and_rewritten(
         tmp_path: Path, cache_in: Path, content: bytes) -> None:
     root = write_project(tmp_path / "proj", {"a.py": "alpha\n"})
     age(root)
-    scan(root, [])
+    scan(root, [], cache_in)
     [file] = cache_files(cache_in)
     file.write_bytes(content)
     calls: list[str] = []
-    assert scan(root, calls)["a.py"] == {"words": ["alpha"]} and len(calls) == 1
+    assert scan(root, calls, cache_in)["a.py"] == {"words": ["alpha"]} and len(calls) == 1
     assert json.loads(file.read_bytes())["fingerprint"] == disk_cache.fingerprint()
 
 
@@ -121,38 +119,40 @@ def test_a_truncated_cache_file_or_malformed_entries_are_ignored(
         tmp_path: Path, cache_in: Path) -> None:
     root = write_project(tmp_path / "proj", {"a.py": "alpha\n", "b.py": "beta\n"})
     age(root)
-    scan(root, [])
+    scan(root, [], cache_in)
     [file] = cache_files(cache_in)
     content = json.loads(file.read_bytes())
     content["files"]["a.py"] = ["not", "an", "entry"]
     content["files"]["b.py"][3]["words"] = {"words": [1, 2]}
     file.write_text(json.dumps(content), encoding="utf-8")
     calls: list[str] = []
-    assert scan(root, calls) == {"a.py": {"words": ["alpha"]}, "b.py": {"words": ["beta"]}}
+    assert scan(root, calls, cache_in) == {"a.py": {"words": ["alpha"]}, "b.py": {"words": ["beta"]}}
     assert len(calls) == 2
     file.write_bytes(file.read_bytes()[:-20])  # a reader never sees this (os.replace)...
-    assert scan(root, [])["b.py"] == {"words": ["beta"]}  # ...but it would be ignored
+    assert scan(root, [], cache_in)["b.py"] == {"words": ["beta"]}  # ...but it would be ignored
 
 
 def test_an_unwritable_folder_means_no_cache(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
-    disk_cache.start_run(CacheSettings(enabled=True, directory=blocker / "cache"))
-    try:
-        root = write_project(tmp_path / "proj", {"a.py": "alpha\n"})
-        assert scan(root, [])["a.py"] == {"words": ["alpha"]}
-    finally:
-        disk_cache.start_run(CacheSettings())
+    root = write_project(tmp_path / "proj", {"a.py": "alpha\n"})
+    assert scan(root, [], blocker / "cache")["a.py"] == {"words": ["alpha"]}
 
 
 def test_no_cache_inside_site_packages(tmp_path: Path) -> None:
-    disk_cache.start_run(CacheSettings(enabled=True))
-    try:
-        root = write_project(tmp_path / "lib" / "site-packages" / "pkg", {"a.py": "alpha\n"})
-        scan(root, [])
-        assert not (root / disk_cache.CACHE_FOLDER).exists()
-    finally:
-        disk_cache.start_run(CacheSettings())
+    root = write_project(tmp_path / "lib" / "site-packages" / "pkg", {"a.py": "alpha\n"})
+    scan(root, [], None)
+    assert not (root / disk_cache.CACHE_FOLDER).exists()
+
+
+def test_a_run_without_the_cache_scans_every_time_and_writes_nothing(
+        tmp_path: Path, cache_in: Path) -> None:
+    root = write_project(tmp_path / "proj", {"a.py": "alpha\n"})
+    age(root)
+    calls: list[str] = []
+    scan(root, calls, cache_in, enabled=False)
+    scan(root, calls, cache_in, enabled=False)
+    assert len(calls) == 2 and not cache_in.exists()
 
 
 def test_options_come_before_the_environment() -> None:

@@ -56,14 +56,6 @@ class CacheSettings:
     directory: Path | None = None
 
 
-# This run's settings (``start_run``); a process that never parsed options has no cache.
-_RUN = [CacheSettings()]
-
-
-def start_run(settings: CacheSettings) -> None:
-    _RUN[0] = settings
-
-
 def settings_from(no_cache: bool, directory: str | None,
                   environ: dict[str, str] | os._Environ[str] = os.environ) -> CacheSettings:
     """Options first, then ``FBP_NO_CACHE=1`` / ``FBP_CACHE_DIR``."""
@@ -73,12 +65,12 @@ def settings_from(no_cache: bool, directory: str | None,
     return CacheSettings(enabled=True, directory=Path(named).absolute() if named else None)
 
 
-def scanned(root: Path, files: Iterable[Path], group: str,
+def scanned(settings: CacheSettings, root: Path, files: Iterable[Path], group: str,
             compute: Compute) -> Iterator[tuple[Path, Facts]]:
     """``compute(text)`` of each readable file among ``files`` (under the project root
-    ``root``), from the cache for files unchanged since it was saved; the cache is saved
-    once every file has been given."""
-    store = _open(root)
+    ``root``), from the cache (as the run's ``settings`` allow) for files unchanged since
+    it was saved; the cache is saved once every file has been given."""
+    store = _open(settings, root)
     if store is None:
         for path in files:
             data = _read(path)
@@ -154,8 +146,7 @@ class _Store:
         self.changed = False
 
 
-def _open(root: Path) -> _Store | None:
-    settings = _RUN[0]
+def _open(settings: CacheSettings, root: Path) -> _Store | None:
     if not settings.enabled:
         return None
     directory = settings.directory or root / CACHE_FOLDER

@@ -16,8 +16,9 @@ from typing import Callable, Generic, Hashable, TypeVar
 from .memory import MAX_SHARED_SOURCES
 
 MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git", "tox.ini")
-SKIP_DIRS = {".git", ".hg", ".tox", ".nox", ".venv", "venv", "env", "node_modules",
-             "site-packages", "build", "dist", "__pycache__", ".mypy_cache", ".eggs"}
+SKIP_DIRS = frozenset({".git", ".hg", ".tox", ".nox", ".venv", "venv", "env", "node_modules",
+                       "site-packages", "build", "dist", "__pycache__", ".mypy_cache",
+                       ".eggs"})
 MAX_MODULE_BYTES = 4_000_000
 MAX_SCANNED_FILES = 20_000
 MAX_LISTINGS = 8192

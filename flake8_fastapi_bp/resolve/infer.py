@@ -17,7 +17,7 @@ import sys
 from functools import lru_cache
 from typing import Any
 
-from ..profiling import timed
+from ..profiling import Profile, timed
 from .module import CacheKey, ModuleInfo
 
 # Packages whose return types we care to infer: the roots of our API tables. Not
@@ -51,7 +51,8 @@ def _key(node: Any) -> _KEY | None:
 class Inference:
     """A run's access to astroid; caches trees per module and answers per node."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile | None = None) -> None:
+        self.profile = profile
         self.stats = {"trees": 0, "queries": 0}
         # Top-level package -> installed? (asked once per run: an editor's host may
         # install packages between runs).
@@ -65,7 +66,7 @@ class Inference:
             self._installed[root] = installed(root)
         return self._installed[root]
 
-    @timed("inference")
+    @timed("inference", lambda inference: inference.profile)
     def instance_type(self, module: ModuleInfo, call: ast.Call) -> str | None:
         """Qualified class name of the single value ``call`` infers to, if an instance."""
         limit = sys.getrecursionlimit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar, cast
 
-from ..profiling import timed
+from ..profiling import Profile, timed
 from .module import ModuleInfo
 
 # How many nested computations one question may take before it gives "unknown".
@@ -19,7 +19,8 @@ R = TypeVar("R")
 class Memo:
     """Computations under way and their cached answers (the base of ``Resolver``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile | None = None) -> None:
+        self.profile = profile
         # Computations under way, outermost first, and where each key sits in that stack.
         self._stack: list[tuple[str, object]] = []
         self._position: dict[tuple[str, object], int] = {}
@@ -29,7 +30,7 @@ class Memo:
         self._taint = _UNTAINTED
         self._provisional: dict[tuple[int, tuple[str, object]], tuple[object, int]] = {}
 
-    @timed("resolution", outermost=True)
+    @timed("resolution", lambda memo: memo.profile, outermost=True)
     def _cached(self, kind: str, module: ModuleInfo | None, node: N,
                 compute: Callable[[Any, N], R],
                 cache: dict[Any, tuple[object, int]] | None = None) -> R | None:

@@ -38,7 +38,7 @@ class Resolver(AnnotationReader, StateAttributes):
     def __init__(self, project: Project, inference: Inference | None = None) -> None:
         self.project = project
         self.inference = inference
-        super().__init__()
+        super().__init__(project.run.profile)
         # Answers about dotted names, for the run (see ``_qualname_value``).
         self._qualnames: dict[tuple[str, str], tuple[object, int]] = {}
         # Answers about project defs and classes (results, members, library bases), for

@@ -118,7 +118,7 @@ class Project:
             self._touch(info.path)
         return info
 
-    @timed("project-modules")
+    @timed("project-modules", lambda project: project.run.profile)
     def module_at(self, path: Path) -> ModuleInfo | None:
         """The project's one index of the file at ``path`` (named as ``name_of`` says)."""
         if path not in self._by_path and self._revive(path) is None:

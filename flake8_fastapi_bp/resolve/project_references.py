@@ -209,7 +209,7 @@ _STATE_SET = re.compile(r"setattr(?<!\wsetattr)\(\s*[^,()]*state\s*,\s*(?:(['\"]
 _IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*)")
 
 
-@timed("import-scan")
+@timed("import-scan", lambda project: project.run.profile)
 def project_references(project: Project) -> ProjectReferences:
     """Names used as dependencies / background tasks anywhere in the project (text scan),
     read once per run and scan root."""
@@ -218,7 +218,8 @@ def project_references(project: Project) -> ProjectReferences:
     if key not in known:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
         candidates = []
-        for path, facts in scanned(project.scan_root, project.files(), "scan", scan_facts):
+        for path, facts in scanned(project.run.cache, project.scan_root, project.files(), "scan",
+                                     scan_facts):
             _add_facts(path, facts, found)
             candidates.append((path, facts.get("web") is True, _strings(facts, "defs")))
         found.complete = project.scan_complete
@@ -231,7 +232,7 @@ def project_references(project: Project) -> ProjectReferences:
     return known[key]
 
 
-@timed("import-scan")
+@timed("import-scan", lambda project: project.run.profile)
 def uses_besides_runs(project: Project) -> ProjectReferences:
     """The project references with ``other_uses`` filled: a second text pass, made once
     and only when a question needs it, over the names of async functions that a file
@@ -359,7 +360,8 @@ def called_facts(text: str) -> Facts:
 def _calls_in_role_files(project: Project,
                          references: ProjectReferences) -> dict[str, tuple[Path, ...]]:
     found: dict[str, list[Path]] = {}
-    for path, facts in scanned(project.scan_root, references.role_candidates, "called",
+    for path, facts in scanned(project.run.cache, project.scan_root, references.role_candidates,
+                               "called",
                                called_facts):
         called = set(_strings(facts, "called"))
         if references.complete:  # only names some def of the project has can be helpers

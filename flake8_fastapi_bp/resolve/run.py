@@ -13,6 +13,8 @@ import ast
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..profiling import Profile
+from .disk_cache import CacheSettings
 from .files import Files
 from .infer import Inference
 from .memory import MemoryCounters
@@ -28,12 +30,16 @@ if TYPE_CHECKING:  # the call graph is a layer above: it files its graphs here
 
 class Run:
     """Projects and their module indexes, the files read, resolvers, call graphs, text
-    indexes, declared requirements, astroid access and the memory counters of one run."""
+    indexes, declared requirements, astroid access, the memory counters and the persistent
+    cache's settings of one run."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: CacheSettings = CacheSettings()) -> None:
+        # The persistent cache's settings (off unless flake8 parsed options that allow it).
+        self.cache = cache
+        self.profile = Profile.for_run()  # FBP_PROFILE=1 only
         self.files = Files()
         self.memory = MemoryCounters()
-        self.inference = Inference()
+        self.inference = Inference(self.profile)
         # One Project per set of roots.
         self.projects: dict[tuple[Path, ...], Project] = {}
         # One resolver (and call graph) per project, so answers are shared across files.
