@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from .resolve.module import Binding, ModuleInfo, Scope
+from .resolve.module import Binding, ModuleInfo
 from .resolve.names import Resolver
 from .syntax import attribute_root
 
@@ -57,7 +57,5 @@ def imported_from_project(resolver: Resolver, module: ModuleInfo, name: ast.Name
 
 def bindings_of(module: ModuleInfo, name: ast.Name) -> list[Binding]:
     """The bindings of ``name`` in the innermost scope that binds it."""
-    scope: Scope | None = module.scope_of(name)
-    while scope is not None and name.id not in scope.bindings:
-        scope = scope.parent
-    return scope.bindings[name.id] if scope is not None else []
+    found = module.visible_bindings(name.id, module.scope_of(name))
+    return found[1] if found is not None else []

@@ -23,6 +23,7 @@ from .resolve.run import Run
 from .rules import FAMILIES
 from .settings import OptionError, Settings, add_options, from_namespace
 
+
 class Plugin:
     name = "flake8-fastapi-bp"
     version = __version__

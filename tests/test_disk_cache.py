@@ -126,7 +126,8 @@ def test_a_truncated_cache_file_or_malformed_entries_are_ignored(
     content["files"]["b.py"][3]["words"] = {"words": [1, 2]}
     file.write_text(json.dumps(content), encoding="utf-8")
     calls: list[str] = []
-    assert scan(root, calls, cache_in) == {"a.py": {"words": ["alpha"]}, "b.py": {"words": ["beta"]}}
+    assert scan(root, calls, cache_in) == {"a.py": {"words": ["alpha"]},
+                                           "b.py": {"words": ["beta"]}}
     assert len(calls) == 2
     file.write_bytes(file.read_bytes()[:-20])  # a reader never sees this (os.replace)...
     assert scan(root, [], cache_in)["b.py"] == {"words": ["beta"]}  # ...but it would be ignored

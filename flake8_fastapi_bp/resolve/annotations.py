@@ -143,7 +143,7 @@ class AnnotationReader(Memo):
         """``SessionDep = Annotated[Session, Depends(get_db)]``: the aliased expression."""
         binding: tuple[ModuleInfo, Binding] | None = None
         if isinstance(annotation, ast.Name):
-            found = self._bindings(module, annotation.id, module.scope_of(annotation))
+            found = module.visible_bindings(annotation.id, module.scope_of(annotation))
             if found is not None and len(found[1]) == 1:
                 single = found[1][0]
                 if single.kind == "import":

@@ -203,6 +203,25 @@ class ModuleInfo:
             child, current = current, self.parents.get(current)
         return self.module_scope
 
+    def visible_bindings(self, name: str,
+                         scope: Scope) -> tuple[Scope, list[Binding]] | None:
+        """The innermost scope binding ``name`` as seen from ``scope``, as Python looks
+        it up: class bodies are skipped from inside, ``global``/``nonlocal`` followed."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            is_class = isinstance(current.node, ast.ClassDef)
+            if name in current.nonlocals:
+                first, current = False, current.parent
+                continue
+            if name in current.globals:
+                current = self.module_scope
+            if (first or not is_class) and name in current.bindings:
+                return current, current.bindings[name]
+            first = False
+            current = current.parent
+        return None
+
     def enclosing_function(self, node: ast.AST) -> FunctionNode | None:
         """The def whose body holds ``node``, stopping at a class or lambda."""
         scope = self.scope_of(node)

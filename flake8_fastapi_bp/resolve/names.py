@@ -89,7 +89,7 @@ class Resolver(AnnotationReader, StateAttributes):
             return None
         found: tuple[ModuleInfo, Binding] | None = None
         if isinstance(expr, ast.Name):
-            bound = self._bindings(module, expr.id, module.scope_of(expr))
+            bound = module.visible_bindings(expr.id, module.scope_of(expr))
             if bound is None or len(bound[1]) != 1:
                 return None
             found = (module, bound[1][0])
@@ -193,7 +193,7 @@ class Resolver(AnnotationReader, StateAttributes):
     def _name_value(self, module: ModuleInfo, name: ast.Name) -> Value | None:
         if bound_by_comprehension(module, name):
             return None
-        found = self._bindings(module, name.id, module.scope_of(name))
+        found = module.visible_bindings(name.id, module.scope_of(name))
         if found is None and module.star_imports:
             return self._star_name_value(module, name.id)
         if found is None:
@@ -216,24 +216,6 @@ class Resolver(AnnotationReader, StateAttributes):
             if RETURNS.get(f"{base.name}.{method_of_itself(binding, name)}") != base.name:
                 return None
         return base
-
-    def _bindings(self, module: ModuleInfo, name: str,
-                  scope: Scope) -> tuple[Scope, list[Binding]] | None:
-        """The innermost scope binding ``name`` (class bodies are skipped from inside)."""
-        current: Scope | None = scope
-        first = True
-        while current is not None:
-            is_class = isinstance(current.node, ast.ClassDef)
-            if name in current.nonlocals:
-                first, current = False, current.parent
-                continue
-            if name in current.globals:
-                current = module.module_scope
-            if (first or not is_class) and name in current.bindings:
-                return current, current.bindings[name]
-            first = False
-            current = current.parent
-        return None
 
     @staticmethod
     def _agree(values: Iterator[Value | None]) -> Value | None:

@@ -218,8 +218,9 @@ def project_references(project: Project) -> ProjectReferences:
     if key not in known:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
         candidates = []
-        for path, facts in scanned(project.run.cache, project.scan_root, project.files(), "scan",
-                                     scan_facts):
+        files = project.files()
+        for path, facts in scanned(project.run.cache, project.scan_root, files, "scan",
+                                   scan_facts):
             _add_facts(path, facts, found)
             candidates.append((path, facts.get("web") is True, _strings(facts, "defs")))
         found.complete = project.scan_complete
