@@ -284,3 +284,62 @@ def test_the_cache_changes_no_finding(tmp_path: Path) -> None:
         off = run(root, "--fbp-no-cache", target=".")
         cold = run(root, env=cache, target=".")
         assert off and cold == off and run(root, env=cache, target=".") == off, name
+
+
+# ----- facts read on first need (FBP305/FBP306, FBP108) ----------------------------------
+DEPENDENCIES = """
+    from fastapi import Depends
+
+
+    def get_db():
+        return 1
+
+
+    class Base:
+        async def close(self):
+            ...
+
+
+    class Child(Base):
+        def close(self):
+            return None
+"""
+USES = """
+    from fastapi import APIRouter, Depends
+
+    from app.deps import get_db
+
+    router = APIRouter(prefix="/items/{item_id}", dependencies=[Depends(get_db)])
+
+
+    def warm():
+        return get_db()
+"""
+
+
+def test_parameter_and_override_facts_come_from_the_cache_on_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flake8_fastapi_bp.resolve import project_references as references_module
+    from flake8_fastapi_bp.resolve.run import Run
+
+    root = write_project(tmp_path / "proj", {
+        "app/__init__.py": "", "app/deps.py": DEPENDENCIES, "app/uses.py": USES})
+    age(root)
+    computed: list[str] = []
+    for name in ("parameter_facts", "class_facts", "called_facts"):
+        real = getattr(references_module, name)
+        monkeypatch.setattr(references_module, name,
+                            lambda text, name=name, real=real:
+                            computed.append(name) or real(text))
+    for _ in range(2):
+        project = Run(CacheSettings(True, tmp_path / "cache")).project_for(root / "app/uses.py")
+        found = references_module.project_references(project)
+        # A pre-filter: ``def get_db(`` counts as a call too.
+        assert set(found.files_calling_dependency(project, "get_db")) == {
+            root / "app/deps.py", root / "app/uses.py"}
+        assert found.route_path_names(project) == {"item_id"}
+        assert found.files_sharing_dependencies(project) == (root / "app/uses.py",)
+        assert found.subclasses_overriding_with_sync(project, "Base", "close")
+        assert not found.subclasses_overriding_with_sync(project, "Child", "close")
+    assert sorted(computed) == ["called_facts"] * 3 + ["class_facts"] * 3 \
+        + ["parameter_facts"] * 3  # the first run's, one per file: none on the second

@@ -308,3 +308,25 @@ def test_lines_are_numbered_as_python_numbers_them(
     assert definition.key[1] == 5 == definition.node.lineno
     assert "".join(definition.module.lines or []) == helper_module
     assert len(definition.module.lines or []) == helper_module.count("\n")
+
+
+def test_class_facts_read_headers_and_the_sync_methods_of_each_body() -> None:
+    from flake8_fastapi_bp.resolve.text_scans import class_facts
+
+    text = textwrap.dedent('''
+        class Plain:
+            def skipped(self): ...
+        class Child(base.Base,
+                    Mixin):
+            # a comment
+            def close(self):
+                def nested(): ...
+            async def open(self): ...
+
+            class Inner(Child):
+                def close(self): ...
+        def after(): ...
+    ''')
+    assert class_facts(text) == {"headers": ["Child base Base Mixin", "Inner Child"],
+                                 "sync": ["Child.close", "Inner.close"]}
+    assert class_facts("x = 1\n") == {}

@@ -19,7 +19,7 @@ from ..profiling import timed
 from .disk_cache import Facts, scanned
 from .module import ModuleInfo
 from .project import Project
-from .text_scans import (IMPORT_WORD, defined_in_text, imported_roots_in,
+from .text_scans import (IMPORT_WORD, class_facts, defined_in_text, imported_roots_in,
                          matches_at_line_starts)
 
 # Each pattern starts with its keyword and checks the word boundary before it after it
@@ -129,29 +129,52 @@ class ProjectReferences:
         return self.shared_dependency_files or ()
 
     def _scan_for_parameters(self, project: Project) -> None:
-        # Two passes (texts are not kept): the classes named by ``Depends()`` first. Files
-        # of a project nested below this one (its own setup.cfg ...) are not this one's.
+        # Facts of the persistent cache: the classes named by ``Depends()`` first, then
+        # the calls of any dependency. Files of a project nested below this one (its own
+        # setup.cfg ...) are not this one's.
         dependencies = set(self.by_kind["dependency"].keys())
-        for _, text in project.texts():
-            if "Depends()" in text or "Security()" in text:
-                dependencies.update(_IMPLICIT_DEPENDENCY.findall(text))
-        calls: dict[str, list[Path]] = {}
         names: set[str] = set()
         shared: list[Path] = []
-        for path, text in project.texts():
-            if not project.holds(path):
-                continue
-            for name in dependencies & set(_CALLED_NAME.findall(text)):
+        held: list[Path] = []
+        for path, facts in scanned(project.run.cache, project.scan_root, project.files(),
+                                   "parameters", parameter_facts):
+            dependencies.update(_strings(facts, "implicit"))
+            if project.holds(path):
+                held.append(path)
+                names.update(_strings(facts, "paths"))
+                if facts.get("shared") is True:
+                    shared.append(path)
+        calls: dict[str, list[Path]] = {}
+        for path, facts in scanned(project.run.cache, project.scan_root, held, "called",
+                                   called_facts):
+            for name in dependencies.intersection(_strings(facts, "called")):
                 calls.setdefault(name, []).append(path)
-            if "{" in text:
-                names.update(name for found in _PATH_LITERAL.finditer(text)
-                             if not text[found.start() - 1:found.start()].isalnum()
-                             for name in PATH_PARAMETER.findall(found.group(2)))
-            if "dependencies" in text and _SHARED_DEPENDENCIES.search(text):
-                shared.append(path)
         self.dependency_calls = {name: tuple(paths) for name, paths in calls.items()}
         self.path_names = frozenset(names)
         self.shared_dependency_files = tuple(shared)
+
+    # FBP108, read on first use: each project class header (name, base words) and the
+    # sync methods written directly in each class body, by class name.
+    class_headers: list[tuple[str, frozenset[str]]] | None = None
+    sync_methods: dict[str, set[str]] = field(default_factory=dict)
+
+    def subclasses_overriding_with_sync(self, project: Project, base: str,
+                                        method: str) -> bool:
+        """Does a class deriving from ``base`` by the names in class headers (directly
+        or not, a name, not a resolved class: ambiguity is the point) write a sync
+        ``def <method>(`` in its body?"""
+        if self.class_headers is None:
+            self.class_headers = []
+            for _, facts in scanned(project.run.cache, project.scan_root, project.files(),
+                                    "classes", class_facts):
+                for header in _strings(facts, "headers"):
+                    name, *bases = header.split()
+                    self.class_headers.append((name, frozenset(bases)))
+                for written in _strings(facts, "sync"):
+                    owner, _, name = written.partition(".")
+                    self.sync_methods.setdefault(owner, set()).add(name)
+        return any(method in self.sync_methods.get(name, ())
+                   for name in subclass_names(self.class_headers, base))
 
     # Other uses (not runs, not imports) of the names of async functions that some file
     # runs with ``asyncio.run``...: filled on the first question (``uses_besides_runs``).
@@ -349,6 +372,35 @@ def _role_candidates(scanned: list[tuple[Path, bool, list[str]]],
     role_names = references.by_kind["dependency"].keys() | references.by_kind["task"].keys()
     return [path for path, web, defined in scanned
             if web or not role_names.isdisjoint(defined)]
+
+
+def parameter_facts(text: str) -> Facts:
+    """FBP305/FBP306's facts of one file: classes named by ``Depends()``, the ``{name}``s
+    of its path-like string literals, and whether it may pass ``dependencies=``."""
+    facts: Facts = {"shared": "dependencies" in text
+                    and _SHARED_DEPENDENCIES.search(text) is not None}
+    if "Depends()" in text or "Security()" in text:
+        facts["implicit"] = sorted(set(_IMPLICIT_DEPENDENCY.findall(text)))
+    if "{" in text:
+        facts["paths"] = sorted({name for found in _PATH_LITERAL.finditer(text)
+                                 if not text[found.start() - 1:found.start()].isalnum()
+                                 for name in PATH_PARAMETER.findall(found.group(2))})
+    return facts
+
+
+def subclass_names(headers: list[tuple[str, frozenset[str]]], base: str) -> set[str]:
+    """Names of the classes that derive from ``base`` through names written in their
+    class headers, transitively."""
+    names = {base}
+    grown = True
+    while grown:
+        grown = False
+        for name, bases in headers:
+            if name not in names and not bases.isdisjoint(names):
+                names.add(name)
+                grown = True
+    names.discard(base)
+    return names
 
 
 def called_facts(text: str) -> Facts:

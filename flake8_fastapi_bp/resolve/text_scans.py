@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from .disk_cache import Facts
+
 # Text scans: each pattern starts with its keyword so that ``re`` can jump to it (a
 # leading ``\b`` or alternation makes it try every position); the
 # lookbehind after the keyword is the word boundary before it.
@@ -22,6 +24,34 @@ _CLASS_NAME = re.compile(r"class(?<!\wclass)[ \t]+(\w+)")
 def defined_in_text(text: str) -> set[str]:
     """Names given to a def or class anywhere in ``text`` (comments, strings included)."""
     return {*_DEF_NAME.findall(text), *_CLASS_NAME.findall(text)}
+
+
+# ``class Name(Base, other.Base):`` at any indentation (bases across lines too).
+_CLASS_HEADER = re.compile(r"^([ \t]*)class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
+
+
+def class_facts(text: str) -> Facts:
+    """Each class header with bases (``"Name Base other Base"``: the class name, then every
+    word of its bases) and the sync methods written directly in its body
+    (``"Name.method"``), read from the indentation."""
+    if "class" not in text:
+        return {}
+    headers: list[str] = []
+    methods: list[str] = []
+    for found in _CLASS_HEADER.finditer(text):
+        name = found.group(2)
+        headers.append(" ".join([name, *re.findall(r"\w+", found.group(3))]))
+        indent = len(found.group(1))
+        # The body: from the header to the first code line indented no deeper.
+        end = re.compile(rf"\n[ \t]{{0,{indent}}}(?=[^ \t\r\n#])").search(text, found.end())
+        body = text[found.end():end.start() if end else len(text)]
+        first = re.search(r"\n([ \t]+)(?=[^ \t\r\n#])", body)
+        if first is None:
+            continue
+        prefix = re.escape(first.group(1))
+        methods.extend(f"{name}.{method}" for method in re.findall(
+            rf"^{prefix}def[ \t]+(\w+)[ \t]*\(", body, re.M))
+    return {"headers": headers, "sync": methods}
 
 
 _IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+(\w+)[\w.]*[ \t]+import\b|import[ \t]+([^\n#;]+))")

@@ -6,7 +6,6 @@ Codes: FBP108 coroutine-not-awaited, FBP109 dangling-task.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Iterator
 
 from ..apis.coroutines import COROUTINE_CALLS, TASK_CALLS, TRANSPARENT_DECORATORS
@@ -139,50 +138,13 @@ def overridden_by_sync_def(ctx: FileContext, definition: Definition,
     owner = definition.module.parents.get(method)
     if not isinstance(owner, ast.ClassDef):
         return False
-    cache = definition.module.cache  # one project scan per method
+    cache = definition.module.cache
     found = cache.get(OVERRIDDEN_BY_SYNC, method.lineno)
     if found is None:
-        texts = [text for _, text in ctx.project.texts() if method.name in text]
-        subclasses = subclass_names(texts, owner.name)
-        found = cache.put(OVERRIDDEN_BY_SYNC, any(
-            defines_sync_method(text, subclasses, method.name) for text in texts),
+        found = cache.put(OVERRIDDEN_BY_SYNC, project_references(
+            ctx.project).subclasses_overriding_with_sync(ctx.project, owner.name, method.name),
             method.lineno)
     return found
-
-
-CLASS_HEADER = re.compile(r"^([ \t]*)class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.M)
-
-
-def subclass_names(texts: list[str], base: str) -> set[str]:
-    """Names of the classes that derive from ``base`` through names written in their
-    class headers, transitively (a name, not a resolved class: ambiguity is the point)."""
-    headers = [(found.group(2), set(re.findall(r"\w+", found.group(3))))
-               for text in texts for found in CLASS_HEADER.finditer(text)]
-    names = {base}
-    grown = True
-    while grown:
-        grown = False
-        for name, bases in headers:
-            if name not in names and not bases.isdisjoint(names):
-                names.add(name)
-                grown = True
-    names.discard(base)
-    return names
-
-
-def defines_sync_method(text: str, classes: set[str], method: str) -> bool:
-    """Is ``def <method>(`` written one level inside a class of ``classes`` in ``text``?"""
-    for found in CLASS_HEADER.finditer(text):
-        if found.group(2) not in classes:
-            continue
-        indent = len(found.group(1))
-        for line in text[found.end():].splitlines()[1:]:
-            stripped = line.lstrip()
-            if stripped and not stripped.startswith("#") and len(line) - len(stripped) <= indent:
-                break  # the class body ended
-            if re.match(rf"def[ \t]+{re.escape(method)}[ \t]*\(", stripped):
-                return True
-    return False
 
 
 def keeps_coroutine(resolver: Resolver, definition: Definition, decorator: ast.expr) -> bool:
