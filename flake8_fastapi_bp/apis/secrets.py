@@ -131,6 +131,8 @@ BRACKETED = re.compile(r"^(?:<.*>|\[.*\])$", re.DOTALL)
 URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:(?P<password>[^/@\s]+)@")
 CONNECTION_PASSWORD = re.compile(r"(?:^|[;\s])(?:password|pwd)\s*=\s*(?P<password>[^;\s]+)",
                                  re.IGNORECASE)
+# A SQL statement that reads or writes rows: ``WHERE password = 'LDAP'`` compares a column.
+SQL_STATEMENT = re.compile(r"^\s*(?:SELECT|UPDATE|INSERT|DELETE|WITH|MERGE)\s", re.IGNORECASE)
 PEM_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=]{16}")
 # ``"audio.tts.openai.api_key"``: the dotted name of a setting.
 IDENTIFIER_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
@@ -211,7 +213,8 @@ def describes_secret(words: list[str], labels: bool = True) -> bool:
 def is_secret_whatever_the_name(value: str) -> bool:
     """A URL/DSN or connection string with a password, or a PEM private key."""
     found = URL_PASSWORD.match(value)
-    if found is None and len(_ASSIGNMENT.findall(value)) >= 2:
+    if found is None and len(_ASSIGNMENT.findall(value)) >= 2 \
+            and not SQL_STATEMENT.match(value):
         found = CONNECTION_PASSWORD.search(value)
     if found is not None and not is_template(found.group("password")):
         return True

@@ -15,7 +15,7 @@ from ..syntax import parameters_with_defaults
 from ..syntax import written_name as _written_name
 from ..apis import secrets
 from ..context import FileContext, Report, display_name, never_deployed
-from ..resolve.module import FUNCTION_TYPES, Scope
+from ..resolve.module import FUNCTION_TYPES, CacheKey, Scope
 
 CODES = ("FBP501", "FBP502", "FBP503", "FBP504", "FBP505")
 
@@ -298,7 +298,8 @@ def hardcoded_secrets(ctx: FileContext) -> Iterator[Report]:
             for literal, text in _secret_literals(ctx, binding):
                 if id(literal) not in reported and not _in_example(ctx, literal) \
                         and not _names_its_class(ctx, text, literal) \
-                        and not _also_its_label(ctx, text, literal):
+                        and not _also_its_label(ctx, text, literal) \
+                        and not _names_a_constant(ctx, text):
                     reported.add(id(literal))
                     yield ctx.report("FBP502", literal, found=secrets.described(text),
                                      name=binding.label)
@@ -338,6 +339,23 @@ def _also_its_label(ctx: FileContext, text: str, literal: ast.Constant) -> bool:
     return any(other is not keyword and other.arg is not None
                and isinstance(other.value, ast.Constant) and other.value.value == text
                and secrets.is_label_name(other.arg) for other in call.keywords)
+
+
+WRITTEN_NAMES: CacheKey[frozenset[str]] = CacheKey("FBP502 names and attributes written")
+
+
+def _names_a_constant(ctx: FileContext, text: str) -> bool:
+    """``{"password": "LDAP", "auth_method": AuthMethod.LDAP}``: a value in capitals that
+    the module also writes as a name or attribute (an enum member, a constant) is a marker
+    that stands for that constant, not a password anyone types."""
+    if not (text.isupper() and text.isidentifier()):
+        return False
+    written = ctx.module.cache.get(WRITTEN_NAMES)
+    if written is None:
+        written = ctx.module.cache.put(WRITTEN_NAMES, frozenset(
+            node.attr if isinstance(node, ast.Attribute) else node.id
+            for node in ctx.module.parents if isinstance(node, (ast.Attribute, ast.Name))))
+    return text in written
 
 
 def _repeats_class_name(text: str, name: str | None) -> bool:
