@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,54 +101,103 @@ def median_timing(runs: list[Timing]) -> Timing:
                   max(t.max_rss_kib for t in runs), runs[-1].output)
 
 
-def whole_projects(projects: list[corpus.Project], base: Callable[[bool], list[str]],
-                   env: dict[str, str]) -> list[tuple[corpus.Project, Timing, Timing]]:
-    """``flake8 .`` at each project root, plain then with the plugin."""
+@dataclass
+class Configuration:
+    """One way of running flake8: a label, its command line (``-`` or ``.`` appended) and
+    its environment (a baseline checkout keeps a cache folder of its own: caches written
+    by another plugin build are ignored and rewritten, which would keep both cold)."""
+
+    label: str
+    command: list[str]
+    env: dict[str, str]
+
+
+@dataclass
+class Row:
+    """The medians of one target: plain flake8, the plugin, and the baseline if any."""
+
+    label: str
+    plain: Timing
+    plugin: Timing
+    baseline: Timing | None = None
+
+
+def whole_projects(projects: list[corpus.Project], configs: list[Configuration],
+                   repeat: int = 1) -> list[Row]:
+    """``flake8 .`` at each project root; the configurations alternate within each
+    repeat (plain, plugin, baseline, plain, ...) so that a slower spell of a shared
+    machine hits all of them; medians of ``repeat``."""
     rows = []
     for project in projects:
-        plain = run_timed(base(False) + ["."], project.root, env)
-        plugin = run_timed(base(True) + ["."], project.root, env)
-        rows.append((project, plain, plugin))
-        print_row(project.key, plain, plugin, flush=True)
+        runs: dict[str, list[Timing]] = {config.label: [] for config in configs}
+        for _ in range(repeat):
+            for config in configs:
+                runs[config.label].append(run_timed(config.command + ["."], project.root,
+                                                    config.env))
+        row = _row(project.key, runs)
+        rows.append(row)
+        print_row(row, flush=True)
     return rows
 
 
-def single_files(projects: list[corpus.Project], base: Callable[[bool], list[str]],
-                 env: dict[str, str], repeat: int, count: int = 10,
-                 per_project: int | None = None) -> list[tuple[str, Timing, Timing]]:
-    """Each of the largest request-path modules through stdin, cold, median of ``repeat``."""
+def single_files(projects: list[corpus.Project], configs: list[Configuration],
+                 repeat: int, count: int = 10,
+                 per_project: int | None = None) -> list[Row]:
+    """Each of the largest request-path modules through stdin, cold, median of ``repeat``
+    (configurations alternated within each repeat)."""
     rows = []
     for project, relative in request_path_modules(projects, count, per_project):
         stdin_args = [f"--stdin-display-name={relative}", "-"]
         path = project.root / relative
-        plain = median_timing([run_timed(base(False) + stdin_args, project.root, env, path)
-                               for _ in range(repeat)])
-        # The first plugin run fills the persistent cache (cold); the median is of the
+        # The first plugin run fills the persistent cache (cold); the medians are of the
         # runs after it, as an editor runs on every save.
-        first = run_timed(base(True) + stdin_args, project.root, env, path)
-        plugin = median_timing([run_timed(base(True) + stdin_args, project.root, env, path)
-                                for _ in range(repeat)])
+        first = {config.label: run_timed(config.command + stdin_args, project.root,
+                                         config.env, path)
+                 for config in configs if config.label != "plain"}
+        runs: dict[str, list[Timing]] = {config.label: [] for config in configs}
+        for _ in range(repeat):
+            for config in configs:
+                runs[config.label].append(run_timed(config.command + stdin_args,
+                                                    project.root, config.env, path))
         lines = path.read_text(encoding="utf-8", errors="replace").count("\n")
-        label = f"{project.name}/{relative} ({lines:,} lines)"
-        rows.append((label, plain, plugin))
-        print_row(label, plain, plugin, flush=True)
-        print(f"    first plugin run (cache cold) cpu {first.cpu:7.2f} s", flush=True)
+        row = _row(f"{project.name}/{relative} ({lines:,} lines)", runs)
+        rows.append(row)
+        print_row(row, flush=True)
+        print("    first run (cache cold) cpu " + ", ".join(
+            f"{label} {timing.cpu:.2f} s" for label, timing in first.items()), flush=True)
     return rows
 
 
-def print_row(label: str, plain: Timing, plugin: Timing, flush: bool = False) -> None:
+def _row(label: str, runs: dict[str, list[Timing]]) -> Row:
+    baseline = runs.get("baseline")
+    return Row(label, median_timing(runs["plain"]), median_timing(runs["plugin"]),
+               median_timing(baseline) if baseline else None)
+
+
+def print_row(row: Row, flush: bool = False) -> None:
+    plain, plugin = row.plain, row.plugin
     ratio = plugin.cpu / max(plain.cpu, 1e-9)
-    print(f"{label}\n    plain wall {plain.wall:7.2f} s cpu {plain.cpu:7.2f} s rss "
+    print(f"{row.label}\n    plain wall {plain.wall:7.2f} s cpu {plain.cpu:7.2f} s rss "
           f"{plain.max_rss_kib / 1024:6.0f} MiB | plugin wall {plugin.wall:7.2f} s cpu "
           f"{plugin.cpu:7.2f} s rss {plugin.max_rss_kib / 1024:6.0f} MiB | cpu ratio {ratio:.2f}"
           f" | +{plugin.wall - plain.wall:.2f} s wall", flush=flush)
+    if row.baseline is not None:
+        before = row.baseline
+        print(f"    baseline cpu {before.cpu:7.2f} s rss {before.max_rss_kib / 1024:6.0f} MiB"
+              f" | cpu ratio {before.cpu / max(plain.cpu, 1e-9):.2f}", flush=flush)
 
 
-def print_totals(rows: list[tuple[object, Timing, Timing]]) -> None:
-    plain_cpu = sum(p.cpu for _, p, _ in rows)
-    plugin_cpu = sum(q.cpu for _, _, q in rows)
-    worst = max((q.cpu / max(p.cpu, 1e-9) for _, p, q in rows), default=0.0)
-    rss = max((q.max_rss_kib for _, _, q in rows), default=0)
+def print_totals(rows: list[Row]) -> None:
+    plain_cpu = sum(row.plain.cpu for row in rows)
+    plugin_cpu = sum(row.plugin.cpu for row in rows)
+    worst = max((row.plugin.cpu / max(row.plain.cpu, 1e-9) for row in rows), default=0.0)
+    rss = max((row.plugin.max_rss_kib for row in rows), default=0)
     print(f"total: plain cpu {plain_cpu:.1f} s, plugin cpu {plugin_cpu:.1f} s, "
           f"cpu ratio {plugin_cpu / max(plain_cpu, 1e-9):.2f}, worst ratio {worst:.2f}, "
           f"peak RSS with plugin {rss / 1024:.0f} MiB")
+    baselines = [row.baseline for row in rows if row.baseline is not None]
+    if baselines:
+        before = sum(timing.cpu for timing in baselines)
+        print(f"baseline: plugin cpu {before:.1f} s, cpu ratio "
+              f"{before / max(plain_cpu, 1e-9):.2f}, peak RSS "
+              f"{max(t.max_rss_kib for t in baselines) / 1024:.0f} MiB")

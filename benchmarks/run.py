@@ -183,8 +183,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="folders: the corpus folders in one process (default); whole: "
                              "flake8 . at each project root; single: the largest request-path "
                              "modules one at a time through stdin, cold")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="single mode: runs per file and configuration (median)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="whole and single modes: runs per target and configuration, "
+                             "alternated (median; default 1 whole, 3 single)")
+    parser.add_argument("--baseline", default=None, metavar="PYTHON",
+                        help="whole and single modes: also time the plugin installed in "
+                             "this interpreter (another checkout), alternated with the rest")
     parser.add_argument("--per-project", type=int, default=None,
                         help="single mode: at most N of the ten files from one project")
     parser.add_argument("--python", default=sys.executable,
@@ -246,15 +250,22 @@ def run_measurements(args: argparse.Namespace, projects: list[corpus.Project],
 def run_mode(args: argparse.Namespace, projects: list[corpus.Project],
              env: dict[str, str]) -> int:
     """The whole-package or single-file measurement (``modes.py``)."""
-    def base(plugin: bool) -> list[str]:
+    def command(python: str, plugin: bool) -> list[str]:
         select = "E,W,F,FBP" if plugin else "E,W,F"
-        return flake8_base(args.python, select, args.jobs, plugin) + (
+        return flake8_base(python, select, args.jobs, plugin) + (
             args.plugin_option if plugin else [])
 
+    configs = [modes.Configuration("plain", command(args.python, False), env),
+               modes.Configuration("plugin", command(args.python, True), env)]
+    if args.baseline:
+        print(f"baseline: {flake8_version(args.baseline)}")
+        cache = os.path.join(env["FBP_CACHE_DIR"], "baseline")
+        configs.append(modes.Configuration("baseline", command(args.baseline, True),
+                                           {**env, "FBP_CACHE_DIR": cache}))
     if args.mode == "whole":
-        rows: list = modes.whole_projects(projects, base, env)
+        rows = modes.whole_projects(projects, configs, args.repeat or 1)
     else:
-        rows = modes.single_files(projects, base, env, args.repeat,
+        rows = modes.single_files(projects, configs, args.repeat or 3,
                                   per_project=args.per_project)
     modes.print_totals(rows)
     return 0
