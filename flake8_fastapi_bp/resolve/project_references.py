@@ -90,6 +90,9 @@ class ProjectReferences:
     # not a literal (``setattr(request.state, key, ...)``).
     state_writers: dict[str, set[Path]] = field(default_factory=dict)
     role_candidates: list[Path] = field(default_factory=list)
+    # The project files the scan read (the later scans on first need read the same list
+    # instead of walking the folders again).
+    files: list[Path] = field(default_factory=list)
 
     def files_calling(self, project: Project, name: str,
                       imported: frozenset[str]) -> tuple[Path, ...]:
@@ -136,7 +139,7 @@ class ProjectReferences:
         names: set[str] = set()
         shared: list[Path] = []
         held: list[Path] = []
-        for path, facts in scanned(project.run.cache, project.scan_root, project.files(),
+        for path, facts in scanned(project.run.cache, project.scan_root, self.files,
                                    "parameters", parameter_facts):
             dependencies.update(_strings(facts, "implicit"))
             if project.holds(path):
@@ -165,7 +168,7 @@ class ProjectReferences:
         ``def <method>(`` in its body?"""
         if self.class_headers is None:
             self.class_headers = []
-            for _, facts in scanned(project.run.cache, project.scan_root, project.files(),
+            for _, facts in scanned(project.run.cache, project.scan_root, self.files,
                                     "classes", class_facts):
                 for header in _strings(facts, "headers"):
                     name, *bases = header.split()
@@ -241,7 +244,7 @@ def project_references(project: Project) -> ProjectReferences:
     if key not in known:
         found = ProjectReferences({kind: {} for kind in _REFERENCE}, {})
         candidates = []
-        files = project.files()
+        files = found.files = project.files()
         for path, facts in scanned(project.run.cache, project.scan_root, files, "scan",
                                    scan_facts):
             _add_facts(path, facts, found)
